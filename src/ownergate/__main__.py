@@ -1,0 +1,3 @@
+from ownergate.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Customers, entity resolution, verdicts and overrides."""

@@ -1,0 +1,1 @@
+"""Name screening: normalise, index, score, explain."""

@@ -1,0 +1,1 @@
+"""Re-decision on change, outbox and webhooks."""

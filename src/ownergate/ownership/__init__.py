@@ -1,0 +1,1 @@
+"""Ownership: sources, the graph as arrays, rules, evidence."""

@@ -1,0 +1,1 @@
+"""Policies: files, validation, shipped policies, country data."""

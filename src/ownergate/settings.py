@@ -1,0 +1,102 @@
+"""Every setting ownergate reads, in one place: the only module that reads the environment.
+
+Each setting is an environment variable; docs/settings.md documents them all and
+``tests/test_docs.py`` fails when one is missing there. Command-line options (``--db``)
+override the environment where both exist.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from ownergate.errors import ConfigError
+
+# The file name of the embedded store inside the user's data directory.
+_DEFAULT_DB_FILE = "ownergate.sqlite3"
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not an integer") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
+
+
+def default_db_url() -> str:
+    """An SQLite file in the user's data directory."""
+    return f"sqlite:///{Path(platformdirs.user_data_dir('ownergate')) / _DEFAULT_DB_FILE}"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Store URL: "sqlite:///path/file.sqlite3" (or a bare path) or "postgresql://..." (OWNERGATE_DB).
+    db: str
+    # Folder of list files to load instead of downloading (OWNERGATE_LISTS_FROM); the Makefile sets
+    # it to ../shared/data when that folder exists.
+    lists_from: Path | None
+    # Folder of the real public test data (OWNERGATE_TESTDATA), default ../shared/data.
+    testdata: Path
+    # When true, tests that need the test data fail instead of skipping (OWNERGATE_REQUIRE_TESTDATA).
+    require_testdata: bool
+    # Address and port `ownergate serve` binds (OWNERGATE_HOST, OWNERGATE_PORT).
+    host: str
+    port: int
+    # Log level of the structured JSON logs (OWNERGATE_LOG_LEVEL).
+    log_level: str
+    # Seconds a replica may serve a decision table it cannot refresh before it fails closed
+    # (OWNERGATE_MAX_STALENESS); 0 disables failing closed.
+    max_staleness: float
+    # True to deny every check once the table is older than max_staleness (OWNERGATE_FAIL_CLOSED).
+    fail_closed: bool
+    # Redis URL for replica notifications (OWNERGATE_REDIS_URL); PostgreSQL uses LISTEN/NOTIFY.
+    redis_url: str | None
+
+
+def load_settings() -> Settings:
+    """Read every setting from the environment."""
+    lists_from = _env("OWNERGATE_LISTS_FROM")
+    return Settings(
+        db=_env("OWNERGATE_DB") or default_db_url(),
+        lists_from=Path(lists_from) if lists_from else None,
+        testdata=Path(_env("OWNERGATE_TESTDATA") or "../shared/data"),
+        require_testdata=_env_bool("OWNERGATE_REQUIRE_TESTDATA", False),
+        host=_env("OWNERGATE_HOST") or "127.0.0.1",
+        port=_env_int("OWNERGATE_PORT", 8080),
+        log_level=(_env("OWNERGATE_LOG_LEVEL") or "INFO").upper(),
+        max_staleness=_env_float("OWNERGATE_MAX_STALENESS", 300.0),
+        fail_closed=_env_bool("OWNERGATE_FAIL_CLOSED", True),
+        redis_url=_env("OWNERGATE_REDIS_URL"),
+    )

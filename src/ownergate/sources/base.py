@@ -1,0 +1,50 @@
+"""The interface every list source implements, and the registry that finds one for a file.
+
+A source reads one publisher's format and yields :class:`~ownergate.sources.model.Entry`
+objects. It never touches the store: the loader (``ownergate.lists``) does that, atomically.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ownergate.sources.model import Entry
+
+
+@dataclass(slots=True, frozen=True)
+class ListInfo:
+    """A list a source can yield entries for."""
+
+    list_id: str  # stable id, e.g. "us-ofac-sdn"
+    title: str
+    publisher: str
+    url: str | None = None  # the official download address, for `ownergate lists update`
+
+
+class ListSource(abc.ABC):
+    """One publisher format. Subclasses are stateless; one instance serves every file."""
+
+    #: short format name for ``--format``, e.g. "ofac-csv"
+    format: str = ""
+    #: the lists this format can yield
+    lists: tuple[ListInfo, ...] = ()
+
+    @abc.abstractmethod
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """True when ``path`` (whose first 64 KiB are ``head``) is in this format."""
+
+    @abc.abstractmethod
+    def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
+        """Yield every entry of ``path``; ``list_id`` overrides the list the entries belong to.
+
+        Raises :class:`~ownergate.errors.SourceFormatError` naming the file and the line or
+        element for anything malformed. Unknown but harmless fields are kept in ``Entry.raw``.
+        """
+
+    def published(self, path: Path) -> date | None:
+        """The publication date the file states, when it states one."""
+        return None

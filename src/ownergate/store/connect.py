@@ -1,0 +1,40 @@
+"""Open a store from a URL: ``sqlite:///path``, a bare file path, or ``postgresql://...``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ownergate.errors import ConfigError
+from ownergate.store.base import Store
+
+
+def redact(url: str) -> str:
+    """Hide the password in a URL so it can be printed or logged."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+def open_store(url: str, migrate: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``."""
+    store: Store
+    if url.startswith(("postgresql://", "postgres://")):
+        from ownergate.store.postgres import PostgresStore
+
+        store = PostgresStore(url)
+    elif url.startswith("sqlite://"):
+        from ownergate.store.sqlite import SqliteStore
+
+        path = url.removeprefix("sqlite://")
+        path = path.removeprefix("/") if path.startswith("//") else path
+        if not path or path == "/":
+            raise ConfigError(f"store URL {url!r} names no file (use sqlite:///path/to/file.sqlite3)")
+        store = SqliteStore(url, Path(path) if path != "/:memory:" else ":memory:")
+    elif "://" in url:
+        raise ConfigError(f"unsupported store URL {redact(url)!r}: use sqlite:///FILE or postgresql://...")
+    else:
+        from ownergate.store.sqlite import SqliteStore
+
+        store = SqliteStore(f"sqlite:///{Path(url).resolve()}", url)
+    if migrate:
+        store.migrate()
+    return store

@@ -1,0 +1,72 @@
+"""The service's root and health endpoints, in process and as a real server."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from fastapi.testclient import TestClient
+
+from ownergate import __version__
+from ownergate.service.app import create_app
+
+
+def test_root_and_health(tmp_path: Path) -> None:
+    client = TestClient(create_app(f"sqlite:///{tmp_path / 's.sqlite3'}"))
+    assert client.get("/").json() == {"name": "ownergate", "version": __version__}
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.json()["status"] == "ok"
+    assert health.json()["store"] == "sqlite"
+
+
+def test_unreachable_store_is_503_not_500() -> None:
+    client = TestClient(create_app("postgresql://nobody@127.0.0.1:1/none"), raise_server_exceptions=False)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["error"] == "store-unavailable"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_subprocess(tmp_path: Path) -> None:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ownergate",
+            "--db",
+            str(tmp_path / "s.sqlite3"),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, "server exited early"
+                assert time.monotonic() < deadline, "server did not start in 30 s"
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/").json()["name"] == "ownergate"
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out
