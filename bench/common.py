@@ -59,6 +59,4 @@ def peak_rss_mb() -> float:
 
 
 def testdata() -> Path:
-    return Path(
-        os.environ.get("OWNERGATE_TESTDATA", Path(__file__).resolve().parent.parent.parent / "shared/data")
-    )
+    return Path(os.environ.get("OWNERGATE_TESTDATA", Path(__file__).resolve().parent.parent.parent / "shared/data"))

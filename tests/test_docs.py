@@ -30,8 +30,6 @@ def test_only_settings_reads_the_environment() -> None:
 
 def test_every_package_folder_is_in_architecture() -> None:
     text = (ROOT / "docs/architecture.md").read_text()
-    folders = [
-        p.name for p in (ROOT / "src/ownergate").iterdir() if p.is_dir() and not p.name.startswith("__")
-    ]
+    folders = [p.name for p in (ROOT / "src/ownergate").iterdir() if p.is_dir() and not p.name.startswith("__")]
     missing = sorted(f for f in folders if f"`{f}/`" not in text)
     assert not missing, f"folders missing from docs/architecture.md: {missing}"

@@ -13,9 +13,7 @@ from ownergate.settings import load_settings
 @app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: Annotated[
-        str | None, typer.Option(help="Address to bind [default: OWNERGATE_HOST or 127.0.0.1]")
-    ] = None,
+    host: Annotated[str | None, typer.Option(help="Address to bind [default: OWNERGATE_HOST or 127.0.0.1]")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: OWNERGATE_PORT or 8080]")] = None,
 ) -> None:
     """Serve the decision service, admin API and review desk over HTTP."""

@@ -10,13 +10,9 @@ from ownergate.store.base import Store
 def tables(store: Store) -> list[str]:
     with store.read() as tx:
         if store.dialect == "sqlite":
-            rows = tx.fetchall(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
+            rows = tx.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         else:
-            rows = tx.fetchall(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-            )
+            rows = tx.fetchall("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
     return sorted(r[0] for r in rows)
 
 
