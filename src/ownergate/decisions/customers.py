@@ -11,7 +11,7 @@ import io
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -69,7 +69,7 @@ class Customer:
         return host.removeprefix("www.") or None
 
 
-def _country(value: str | None, where: str) -> str | None:
+def parse_country(value: str | None, where: str) -> str | None:
     value = (value or "").strip().upper()
     if not value:
         return None
@@ -114,16 +114,27 @@ def _rows(path: Path, required: Sequence[str]) -> Iterable[tuple[int, dict[str, 
         yield reader.line_num, row
 
 
+def validate(customer: Customer, where: str = "customer") -> None:
+    """A customer needs an id and a name."""
+    if not customer.id:
+        raise InputError(f"{where}: customer id is empty")
+    if not customer.name:
+        raise InputError(f"{where}: customer {customer.id!r} has no name")
+
+
+def to_dict(customer: Customer) -> dict[str, object]:
+    data = asdict(customer)
+    data["owners"] = [asdict(o) for o in customer.owners]
+    return data
+
+
 def read_customers(path: Path) -> list[Customer]:
     customers: list[Customer] = []
     seen: dict[str, int] = {}
     for line, row in _rows(path, ("id", "name")):
         where = f"{path}: line {line}"
         cid, name = (row.get("id") or "").strip(), (row.get("name") or "").strip()
-        if not cid:
-            raise InputError(f"{where}: customer id is empty")
-        if not name:
-            raise InputError(f"{where}: customer {cid!r} has no name")
+        validate(Customer(cid, name), where)
         if cid in seen:
             raise InputError(f"{where}: duplicate customer id {cid!r} (first on line {seen[cid]})")
         seen[cid] = line
@@ -131,14 +142,14 @@ def read_customers(path: Path) -> list[Customer]:
             Customer(
                 id=cid,
                 name=name,
-                country=_country(row.get("country"), f"{where}: country"),
-                hq_country=_country(row.get("hq_country"), f"{where}: hq_country"),
+                country=parse_country(row.get("country"), f"{where}: country"),
+                hq_country=parse_country(row.get("hq_country"), f"{where}: hq_country"),
                 lei=_text(row.get("lei")),
                 registration_number=_text(row.get("registration_number")),
                 website=_text(row.get("website")),
                 entity_id=_text(row.get("entity_id")),
                 other_names=[n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
-                billing_country=_country(row.get("billing_country"), f"{where}: billing_country"),
+                billing_country=parse_country(row.get("billing_country"), f"{where}: billing_country"),
                 tax_id=_text(row.get("tax_id")),
                 email_domain=_text(row.get("email_domain")),
             )
@@ -169,8 +180,8 @@ def read_owners(path: Path) -> dict[str, list[DeclaredOwner]]:
         owners.setdefault(cid, []).append(
             DeclaredOwner(
                 name,
-                _country(row.get("owner_country"), f"{where}: owner_country"),
-                _country(row.get("owner_hq_country"), f"{where}: owner_hq_country"),
+                parse_country(row.get("owner_country"), f"{where}: owner_country"),
+                parse_country(row.get("owner_hq_country"), f"{where}: owner_hq_country"),
                 lo,
                 hi,
                 owner_type,
