@@ -38,6 +38,7 @@ def test_shipped_policies_load() -> None:
         assert policy.deny_lists, f"{name} denies nothing"
     anthropic = read_policy("anthropic", None)
     assert [r.rule for r in anthropic.ownership] == ["anthropic", "ofac"]
+    assert anthropic.ownership[1].lists is not None and "us-dod-1260h" in anthropic.ownership[1].lists
     assert "us-ofac-nscmic" in anthropic.flag_lists  # NS-CMIC restricts securities trading, not service
     assert anthropic.deny_headquarters
 
@@ -58,6 +59,8 @@ def test_good_policy() -> None:
         (("review_at: 0.7", "review_at: -0.1"), "line 9: screening.review_at: must be between 0 and 1"),
         (("[us-ofac-sdn, us-bis-entity]", "[us-ofac-sdn, us-nowhere]"), "line 5: lists.deny.1: unknown list id"),
         (("rule: ofac", "rule: nowhere"), "line 12: ownership.rules.0.rule: unknown rule 'nowhere'"),
+        (("reason: owned-by-listed-party", "lists: [nowhere]"), "line 13: ownership.rules.0.lists.0: unknown list id"),
+        (("reason: owned-by-listed-party", "threshold: 2"), "line 13: ownership.rules.0.threshold: must be between"),
         (("effective_from: 2025-01-01", "effective_from: soon"), "line 3: effective_from: must be a date"),
         (("deny_at: 0.9", "deny_at: 0.6"), "screening.review_at: must not exceed deny_at"),
         (("name: test", "name: test\nname: again"), "line 2: duplicate key 'name'"),

@@ -103,13 +103,24 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
     parsed_rules = []
     for i, item in enumerate(rules):
         path = ("ownership", "rules", i)
-        entry = c.mapping(path, item, {"rule", "reason"})  # type: ignore[arg-type]
+        entry = c.mapping(path, item, {"rule", "reason", "lists", "threshold", "strict"})  # type: ignore[arg-type]
         if entry.get("rule") not in RULES:
             raise c.fail((*path, "rule"), f"unknown rule {entry.get('rule')!r} (known: {', '.join(RULES)})")
         reason = entry.get("reason", "owned-by-listed-party")
         if reason not in REASONS:
             raise c.fail((*path, "reason"), f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
-        parsed_rules.append(OwnershipRule(entry["rule"], reason))
+        seed_lists = c.lists((*path, "lists"), entry["lists"], known_lists) if "lists" in entry else None  # type: ignore[arg-type]
+        threshold = c.number((*path, "threshold"), entry["threshold"]) if "threshold" in entry else None  # type: ignore[arg-type]
+        strict = c.boolean((*path, "strict"), entry["strict"]) if "strict" in entry else None  # type: ignore[arg-type]
+        parsed_rules.append(
+            OwnershipRule(
+                entry["rule"],
+                reason,
+                tuple(sorted(seed_lists)) if seed_lists is not None else None,
+                threshold,
+                strict,
+            )
+        )
     try:
         unknown = UnknownControl(own.get("control_without_share", "possible"))
     except ValueError:

@@ -23,6 +23,9 @@ class UnknownControl(StrEnum):
 class OwnershipRule:
     rule: str  # a rule of ownergate.ownership: anthropic, ofac, bis, eu, uk, lookthrough
     reason: str  # the reason code a restricted result gives: owned-by-unsupported-region | owned-by-listed-party
+    lists: tuple[str, ...] | None = None  # seed lists replacing the rule's own (None: the rule's)
+    threshold: float | None = None  # replaces the rule's threshold
+    strict: bool | None = None  # True: the stake must exceed the threshold; False: reach it
 
 
 @dataclass(frozen=True, slots=True)
