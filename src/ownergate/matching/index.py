@@ -14,13 +14,15 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz, process
 
 from ownergate.errors import InputError
 from ownergate.matching.explain import Hit, total
 from ownergate.matching.features import check_country, identifier_keys, qualify
 from ownergate.matching.names import NameForm, prepare
+from ownergate.matching.normalise import clean
 from ownergate.matching.score import best_similarity
-from ownergate.matching.tokens import TokenWeights
+from ownergate.matching.tokens import TokenWeights, skeleton
 from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
 
 #: Hits below this score are not returned unless a lower threshold is asked for. Chosen on the
@@ -38,6 +40,8 @@ def _blocking_keys(form: NameForm, weights: TokenWeights) -> dict[str, float]:
         w = weights.weight(tok)
         keys[f"t:{tok}"] = max(keys.get(f"t:{tok}", 0.0), w)
         keys[f"k:{key}"] = max(keys.get(f"k:{key}", 0.0), w * 0.8)
+        if len(tok) > 2 or form.loose:
+            keys[f"s:{skeleton(tok)}"] = max(keys.get(f"s:{skeleton(tok)}", 0.0), w * 0.5)
         padded = f"_{tok}_"
         for i in range(len(padded) - 2):
             keys[f"g:{padded[i : i + 3]}"] = _TRIGRAM_WEIGHT * w
@@ -66,6 +70,7 @@ class ScreeningIndex:
                 self.identifiers[key].append(e)
         self.names = names
         self.forms = forms
+        self.compact = [fs[0].text.replace(" ", "") for fs in forms]
         self.owner = np.asarray(owners, dtype=np.int32)
         self.weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
         self.list_ids = sorted({e.list_id for e in self.entries})
@@ -88,7 +93,9 @@ class ScreeningIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def candidates(self, query: tuple[NameForm, ...], allowed: npt.NDArray[np.bool_] | None, count: int) -> list[int]:
+    def candidates(
+        self, query: tuple[NameForm, ...], allowed: npt.NDArray[np.bool_] | None, count: int, foreign: bool = False
+    ) -> list[int]:
         """The indexed names most likely to match, best blocking score first."""
         arrays: list[npt.NDArray[np.int32]] = []
         weights: list[npt.NDArray[np.float64]] = []
@@ -101,10 +108,19 @@ class ScreeningIndex:
             if posting is not None:
                 arrays.append(posting)
                 weights.append(np.full(len(posting), w))
-        if not arrays:
-            return []
-        ids = np.concatenate(arrays)
-        score = np.bincount(ids, weights=np.concatenate(weights), minlength=len(self.forms))
+        score: npt.NDArray[np.float64] = np.zeros(len(self.forms))
+        if arrays:
+            score = np.bincount(
+                np.concatenate(arrays), weights=np.concatenate(weights), minlength=len(self.forms)
+            ).astype(np.float64)
+        if foreign or not arrays:
+            # A name read from another script may share no spelling key with its Latin form:
+            # add the names closest by joined spelling (a compiled scan, done only for these).
+            for form in query:
+                for _, sim, n in process.extract(
+                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=40
+                ):
+                    score[n] = max(score[n], sim / 100.0)
         if allowed is not None:
             score[~allowed] = 0.0
         hits = np.flatnonzero(score)
@@ -136,7 +152,8 @@ class ScreeningIndex:
         ident = identifier_keys(identifiers)
         best: dict[int, tuple[float, int, list[tuple[str, float, str]]]] = {}
         person = schema == Schema.PERSON
-        for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4)) if query else []:
+        foreign = not clean(name).isascii()
+        for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4), foreign) if query else []:
             score, explanation = best_similarity(query, self.forms[n], self.weights, person)
             owner = int(self.owner[n])
             if owner not in best or score > best[owner][0]:
@@ -154,6 +171,9 @@ class ScreeningIndex:
                 entry, total(rows), schema=schema, country=country, identifiers=ident, birth_date=birth_date
             )
             final = total(rows)
+            raw = sum(c for _, c, _ in rows)
+            if raw != final:
+                rows.append(("bounds", final - raw, "score held within [0, 1]"))
             if final >= threshold and final > 0:
                 hits.append(Hit(entry.list_id, entry.entry_id, entry.name, self.names[n], final, rows, entry.schema))
         hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))

@@ -18,7 +18,6 @@ MAX_NAME_CHARS = 300
 _SPACE = re.compile(r"\s+")
 # Apostrophes join (O'Brien -> obrien, Hyo'k -> hyok); every other punctuation splits words.
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
-_NON_WORD = re.compile(r"[^\w]+")
 
 
 def nfkc(text: str) -> str:
@@ -40,7 +39,8 @@ def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     kept: list[str] = []
     for ch in decomposed:
-        if unicodedata.category(ch) == "Mn":
+        # Only marks on Latin, Greek and Cyrillic letters: Indic vowel signs and viramas stay.
+        if unicodedata.category(ch) == "Mn" and kept and ord(kept[-1]) < 0x0530:
             # Cyrillic short i and Ukrainian yi carry meaning in their marks: keep those.
             if kept and kept[-1] in "иіИІ" and ch in "\u0306\u0308":
                 kept.append(ch)
@@ -53,7 +53,7 @@ def strip_punctuation(text: str) -> str:
     """Apostrophes vanish, ``&`` reads ``and``, every other non-word character is a space."""
     text = _APOSTROPHES.sub("", text)
     text = text.replace("&", " and ").replace("+", " and ")
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    text = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
     return collapse(text)
 
 

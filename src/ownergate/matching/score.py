@@ -30,9 +30,10 @@ _PREFIX = 0.8  # "Ben" for "Benjamin"
 _NICKNAME = 0.9  # "Bibi" for "Benjamin"
 _CONSONANTS = 0.9  # same consonants, read from Arabic or Hebrew script
 _EXTRA_TOKEN_FACTOR = 0.25  # an unmatched token on the longer side of a person's name counts this much against
-_EXTRA_ORG_TOKEN_FACTOR = 0.4  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
+_EXTRA_ORG_TOKEN_FACTOR = 0.8  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
 _CREDIT_FLOOR = 0.5  # token pairs less alike than this earn nothing
 _PATRONYM_FLIP = 0.3  # "Salman bin Muhammad" is the son of "Muhammad bin Salman"
+FLIPPED = "; father and son names swapped around bin/ibn"
 PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyzy", "uulu"))
 _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
 _FORM_DIFFERS = -0.12
@@ -116,7 +117,7 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     score = earned / total
     if person and patronym_flipped(a, b, pairs):
         score -= _PATRONYM_FLIP
-        detail += "; father and son names swapped around bin/ibn"
+        detail += FLIPPED
     return score, detail
 
 
@@ -141,7 +142,14 @@ def compact_score(a: NameForm, b: NameForm) -> float:
     """Similarity of the names with spaces removed, in order and with words sorted."""
     joined = Levenshtein.normalized_similarity(a.text.replace(" ", ""), b.text.replace(" ", ""))
     ordered = Levenshtein.normalized_similarity("".join(sorted(a.tokens)), "".join(sorted(b.tokens)))
-    return max(joined, ordered)
+    sound = Levenshtein.normalized_similarity("".join(a.keys), "".join(b.keys)) * 0.97
+    best = max(joined, ordered, sound)
+    if a.loose or b.loose:
+        consonants = Levenshtein.normalized_similarity(
+            "".join(skeleton(t) for t in a.tokens), "".join(skeleton(t) for t in b.tokens)
+        )
+        best = max(best, consonants * _CONSONANTS)
+    return best
 
 
 def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, Explanation]:
@@ -149,7 +157,7 @@ def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: boo
     score, detail = token_score(a, b, weights, person)
     explanation: Explanation = [("name", score, f"'{a.text}' vs '{b.text}': {detail}")]
     compact = compact_score(a, b)
-    if compact >= 0.9 and compact * 0.97 > score:
+    if compact >= 0.9 and compact * 0.97 > score and FLIPPED not in detail:
         explanation.append(("joined-spelling", compact * 0.97 - score, f"written together {compact:.2f} alike"))
         score = compact * 0.97
     if not person:

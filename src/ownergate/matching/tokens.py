@@ -169,11 +169,12 @@ def phonetic(token: str) -> str:
     return token
 
 
-_VOWELS = re.compile(r"[aeiouyw]+")
+_VOWELS = re.compile(r"[aeiouywv]+")
 
 
 def skeleton(token: str) -> str:
     """The consonants of a token's sound key: how abjad scripts (Arabic, Hebrew) write a name."""
     key = phonetic(token)
-    stripped = _VOWELS.sub("", key[1:])
-    return (key[:1] + stripped).replace("b", "p").replace("d", "t").replace("g", "k")
+    head = "" if key[:1] in ("a", "e", "i", "o", "u", "y") else key[:1]
+    stripped = (head + _VOWELS.sub("", key[1:])) or key[:1]
+    return stripped.replace("b", "p").replace("d", "t").replace("g", "k").replace("v", "f")

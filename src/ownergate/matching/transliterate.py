@@ -121,6 +121,16 @@ def _drop_epenthetic_u(text: str) -> str:
     return " ".join(w[:-1] if len(w) > 3 and w[-1] in "uo" and w[-2] not in "aeiou" else w for w in text.split())
 
 
+# Modern Greek digraphs and letters that unidecode reads as ancient Greek.
+_GREEK = (("ντ", "d"), ("μπ", "b"), ("γκ", "g"), ("ου", "ou"), ("β", "v"), ("η", "i"), ("υ", "i"))
+
+
+def greek(text: str) -> str:
+    for src, dst in _GREEK:
+        text = text.replace(src, dst)
+    return text
+
+
 @lru_cache(maxsize=8192)
 def latin_variants(text: str) -> tuple[str, ...]:
     """Every Latin spelling of ``text`` (already cleaned), the plain one first, no duplicates."""
@@ -136,6 +146,8 @@ def latin_variants(text: str) -> tuple[str, ...]:
     if has_kana(text) or (has_han(text) and len(text.replace(" ", "")) <= 4):
         variants.append(japanese(text))
         variants.append(_drop_epenthetic_u(japanese(text)))
+    if any("\u0370" <= ch <= "\u03ff" for ch in text):
+        variants.append(ascii_fold(greek(text)))
     variants.append(ascii_fold(text))
     seen: dict[str, None] = {}
     for v in variants:
