@@ -14,7 +14,13 @@ from ownergate.cli.run import run_cli
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
-    from ownergate.cli import customers, lists, serve, store  # noqa: F401
+    from ownergate.cli import (  # noqa: F401
+        customers,
+        lists,
+        screen,
+        serve,
+        store,
+    )
 
 
 def main() -> None:
