@@ -16,6 +16,7 @@ def _register() -> None:
     # Each module adds its commands to `app` when imported.
     from ownergate.cli import (  # noqa: F401
         customers,
+        graph,
         lists,
         screen,
         serve,
