@@ -15,12 +15,14 @@ from ownergate.cli.run import run_cli
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
     from ownergate.cli import (  # noqa: F401
+        audit,
         customers,
         graph,
         lists,
         screen,
         serve,
         store,
+        webhooks,
     )
 
 
