@@ -19,6 +19,7 @@ def _register() -> None:
         customers,
         graph,
         lists,
+        ownership,
         screen,
         serve,
         store,

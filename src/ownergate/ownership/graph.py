@@ -50,6 +50,8 @@ class NodeKind(StrEnum):
 
 
 _NO_DATE = np.datetime64("NaT", "D")
+#: per-node country codes, or (positions, categories)
+Countries = Sequence[str | None] | tuple[npt.NDArray[np.int32], Sequence[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ class OwnershipGraph:
         "valid_to",
     )
 
-    node_ids: list[str]
+    node_ids: Sequence[str]
     owner: Int32Array
     owned: Int32Array
     share_min: FloatArray
@@ -136,7 +138,7 @@ class OwnershipGraph:
     valid_to: npt.NDArray[np.datetime64]
     edge_source: list[str | None] | None
     default_source: str | None  # without per-edge sources: edge e is "<default_source> row e+1"
-    names: list[str | None] | None
+    names: Sequence[str | None] | None
     country_codes: list[str]
     hq_code: npt.NDArray[np.int16]
     inc_code: npt.NDArray[np.int16]
@@ -165,8 +167,8 @@ class OwnershipGraph:
         sources: Sequence[str | None] | None = None,
         default_source: str | None = None,
         names: Sequence[str | None] | None = None,
-        hq_country: Sequence[str | None] | None = None,
-        incorporation_country: Sequence[str | None] | None = None,
+        hq_country: Countries | None = None,
+        incorporation_country: Countries | None = None,
         lists: Mapping[int, Iterable[str]] | Sequence[Iterable[str] | None] | None = None,
         node_kind: Sequence[str | None] | None = None,
         nationality: Mapping[int, str] | None = None,
@@ -174,12 +176,14 @@ class OwnershipGraph:
     ) -> OwnershipGraph:
         """Build a graph from parallel edge arrays (indices into ``node_ids``) and node attributes.
 
-        Shares are fractions; NaN in both ``share_min`` and ``share_max`` means control of unknown
-        size; NaN only in ``share_min`` means "at most ``share_max``" (lower bound 0).
+        Countries are codes (``CN``, ``UA-43``), one per node, or ``(codes, categories)``: an
+        integer array of positions into a list of codes. Shares are fractions; NaN in both
+        ``share_min`` and ``share_max`` means control of unknown size; NaN only in ``share_min``
+        means "at most ``share_max``" (lower bound 0).
         """
         g = object.__new__(cls)
         n = len(node_ids)
-        g.node_ids = node_ids if isinstance(node_ids, list) else list(node_ids)
+        g.node_ids = node_ids if isinstance(node_ids, (list, tuple)) or hasattr(node_ids, "_array") else list(node_ids)
         g._index = None
         g._views = {}
         g.owner = np.ascontiguousarray(owner_idx, dtype=np.int32)
@@ -204,7 +208,7 @@ class OwnershipGraph:
         g.valid_from, g.valid_to = _dates(valid_from, m), _dates(valid_to, m)
         g.edge_source = list(sources) if sources is not None else None
         g.default_source = default_source
-        g.names = list(names) if names is not None else None
+        g.names = names
         g.country_codes = [""]
         g.hq_code = g._encode(hq_country, n)
         g.inc_code = g._encode(incorporation_country, n)
@@ -214,10 +218,14 @@ class OwnershipGraph:
         g.residence = dict(residence or {})
         return g
 
-    def _encode(self, values: Sequence[str | None] | None, n: int) -> npt.NDArray[np.int16]:
+    def _encode(self, values: Countries | None, n: int) -> npt.NDArray[np.int16]:
         """Country codes as small integers into ``country_codes`` (0: unknown)."""
         if values is None:
             return np.zeros(n, np.int16)
+        if isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], np.ndarray):
+            positions, categories = values
+            table = self._encode(list(categories), len(categories))
+            return table[positions] if len(table) else np.zeros(n, np.int16)
         lookup: dict[str | None, int] = {c: i for i, c in enumerate(self.country_codes)}
         lookup[None] = 0
         for v in set(values):
@@ -352,4 +360,4 @@ def cone(graph: OwnershipGraph, node_id: str, kinds: Iterable[EdgeKind] = tuple(
         frontier = owners[~seen[owners]].astype(np.int64)
         seen[frontier] = True
     seen[start] = False
-    return {graph.node_ids[i] for i in np.flatnonzero(seen)}
+    return {graph.node_ids[i] for i in np.flatnonzero(seen).tolist()}

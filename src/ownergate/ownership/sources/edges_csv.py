@@ -6,171 +6,171 @@
   min = max; both empty means control of unknown size. Optional ``kind`` (shares/voting/control),
   ``source``, ``source_record``, ``valid_from``, ``valid_to`` (ISO dates).
 
-The readers build parallel columns, not one object per row, so ten million edges fit in memory
-and in seconds. Customers' declared owners arrive in the same layout (source ``declaration``).
+Files are read column-wise with Arrow's CSV reader and ids are mapped to node numbers with one
+hash lookup per column, so ten million edges never become ten million Python objects.
+Customers' declared owners arrive in the same layout (source ``declaration``).
 """
 
 from __future__ import annotations
 
-import csv
-import gc
-from array import array
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
 from pathlib import Path
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
 
 ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
+ENTITY_OPTIONAL = ("kind", "nationality", "residence")
 EDGE_COLUMNS = ("owner_id", "owned_id", "share_min", "share_max")
 EDGE_OPTIONAL = ("kind", "source", "source_record", "valid_from", "valid_to")
-NAN = float("nan")
 
-csv.field_size_limit(1 << 24)
+
+class StringColumn(Sequence[str]):
+    """A read-only sequence of strings over an Arrow array: no Python object per row until asked."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self, array: pa.Array | pa.ChunkedArray) -> None:
+        self._array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return list(self._array[i].to_pylist())
+        return str(self._array[i].as_py())
+
+    def __iter__(self) -> Iterator[str]:
+        for start in range(0, len(self._array), 65536):
+            yield from self._array.slice(start, 65536).to_pylist()
 
 
 @dataclass
 class EntityColumns:
-    ids: list[str] = field(default_factory=list)
-    names: list[str | None] = field(default_factory=list)
-    hq: list[str | None] = field(default_factory=list)
-    inc: list[str | None] = field(default_factory=list)
+    ids: pa.Array
+    names: pa.Array
+    hq: pa.Array
+    inc: pa.Array
     lists: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    kind: dict[int, str] = field(default_factory=dict)
-    nationality: dict[int, str] = field(default_factory=dict)
-    residence: dict[int, str] = field(default_factory=dict)
+    optional: dict[str, dict[int, str]] = field(default_factory=dict)  # kind/nationality/residence, sparse
 
 
 @dataclass
 class EdgeColumns:
-    owner: array[int]
-    owned: array[int]
-    lo: array[float]
-    hi: array[float]
+    owner: npt.NDArray[np.int32]
+    owned: npt.NDArray[np.int32]
+    lo: npt.NDArray[np.float64]
+    hi: npt.NDArray[np.float64]
     extra: dict[str, list[str]] = field(default_factory=dict)  # optional columns, as text
 
 
-def _header(path: Path, reader: object, wanted: tuple[str, ...]) -> dict[str, int]:
+def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...], floats: tuple[str, ...] = ()) -> pa.Table:
     try:
-        header = next(reader)  # type: ignore[call-overload]
-    except StopIteration:
-        raise SourceFormatError(str(path), None, "the file is empty") from None
-    cols = {name.strip().lower(): i for i, name in enumerate(header)}
-    missing = [c for c in wanted if c not in cols]
+        header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise SourceFormatError(str(path), None, "the file is empty") from None
+        header = None
+    except FileNotFoundError:
+        raise SourceFormatError(str(path), None, "no such file") from None
+    if header is None:  # the first block failed to parse: take the header line as it is
+        with path.open(encoding="utf-8-sig") as fh:
+            header = fh.readline().strip().split(",")
+    names = {h.strip().lower(): h for h in header}
+    missing = [c for c in required if c not in names]
     if missing:
         raise SourceFormatError(str(path), "line 1", f"missing column(s) {', '.join(missing)} (header: {header})")
-    return cols
+    wanted = [c for c in (*required, *optional) if c in names]
+    types = {names[c]: (pa.float64() if c in floats else pa.string()) for c in wanted}
+    try:
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=[names[c] for c in wanted],
+                strings_can_be_null=False,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise SourceFormatError(str(path), None, str(exc).replace("\n", " ")) from None
+    return table.rename_columns(wanted)
 
 
-CHUNK = 500_000
+def _upper(col: pa.ChunkedArray) -> pa.Array:
+    return pc.utf8_upper(pc.utf8_trim_whitespace(col.combine_chunks()))
 
 
-def _chunks(reader: Iterator[list[str]], width: int, path: Path) -> Iterator[tuple[int, list[tuple[str, ...]]]]:
-    """Blocks of rows transposed into columns, with the number of data rows before the block."""
-    done = 0
-    while True:
-        rows = [r for r in islice(reader, CHUNK) if r]
-        if not rows:
-            return
-        short = [k for k, r in enumerate(rows) if len(r) < width]
-        if short:
-            k = short[0]
-            raise SourceFormatError(str(path), f"data row {done + k + 1}", f"expected {width} columns, got {rows[k]!r}")
-        yield done, list(zip(*rows, strict=False))
-        done += len(rows)
-
-
-def _upper(values: tuple[str, ...]) -> list[str | None]:
-    return [v.strip().upper() or None for v in values]
+def _sparse(col: pa.ChunkedArray) -> dict[int, str]:
+    arr = pc.utf8_trim_whitespace(col.combine_chunks())
+    rows = pc.indices_nonzero(pc.not_equal(arr, "")).to_numpy()
+    return dict(zip(rows.tolist(), arr.take(pa.array(rows)).to_pylist(), strict=True))
 
 
 def read_entities(path: Path) -> EntityColumns:
-    out = EntityColumns()
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        cols = _header(path, reader, ENTITY_COLUMNS)
-        c_id, c_name, c_hq, c_inc, c_lists = (cols[c] for c in ENTITY_COLUMNS)
-        optional = {c: cols[c] for c in ("kind", "nationality", "residence") if c in cols}
-        for done, block in _chunks(reader, len(cols), path):
-            out.ids.extend(block[c_id])
-            out.names.extend([v or None for v in block[c_name]])
-            out.hq.extend(_upper(block[c_hq]))
-            out.inc.extend(_upper(block[c_inc]))
-            for k, text in enumerate(block[c_lists]):
-                if text:
-                    out.lists[done + k] = tuple(t.strip() for t in text.split(";") if t.strip())
-            for name, c in optional.items():
-                target = getattr(out, name)
-                for k, text in enumerate(block[c]):
-                    if text.strip():
-                        target[done + k] = text.strip()
-    if "" in out.ids or len(set(out.ids)) != len(out.ids):
+    t = _read(path, ENTITY_COLUMNS, ENTITY_OPTIONAL)
+    ids = pc.utf8_trim_whitespace(t["id"].combine_chunks())
+    if (len(ids) and pc.count_distinct(ids).as_py() != len(ids)) or pc.any(pc.equal(ids, "")).as_py():
         seen: set[str] = set()
-        for k, nid in enumerate(out.ids):
+        for k, nid in enumerate(ids.to_pylist()):
             if not nid or nid in seen:
-                problem = "id is empty" if not nid else f"id {nid!r} appears twice"
-                raise SourceFormatError(str(path), f"data row {k + 1}", problem)
+                raise SourceFormatError(
+                    str(path), f"data row {k + 1}", "id is empty" if not nid else f"id {nid!r} appears twice"
+                )
             seen.add(nid)
-    for i, kind in out.kind.items():
+    out = EntityColumns(ids, t["name"].combine_chunks(), _upper(t["hq_country"]), _upper(t["incorporation_country"]))
+    out.lists = {i: tuple(x.strip() for x in text.split(";") if x.strip()) for i, text in _sparse(t["lists"]).items()}
+    out.optional = {c: _sparse(t[c]) for c in ENTITY_OPTIONAL if c in t.column_names}
+    for i, kind in out.optional.get("kind", {}).items():
         if kind not in (NodeKind.COMPANY, NodeKind.PERSON):
             raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not company or person")
     return out
 
 
-def _floats(path: Path, done: int, name: str, values: tuple[str, ...]) -> array[float]:
-    try:
-        return array("d", map(float, [v or "nan" for v in values]))
-    except ValueError:
-        for k, v in enumerate(values):
-            try:
-                float(v or "nan")
-            except ValueError:
-                raise SourceFormatError(
-                    str(path), f"data row {done + k + 1}", f"{name} {v!r} is not a number"
-                ) from None
-        raise
+def _indices(path: Path, name: str, col: pa.ChunkedArray, ids: pa.Array) -> npt.NDArray[np.int32]:
+    found = pc.index_in(col, value_set=ids)
+    if found.null_count:
+        k = int(pc.indices_nonzero(pc.is_null(found)).to_numpy()[0])
+        value = col[k].as_py()
+        raise SourceFormatError(str(path), f"data row {k + 1}", f"{name} {value!r} is not a known entity id")
+    return np.asarray(found.to_numpy(), np.int32)
 
 
-def _indices(path: Path, done: int, name: str, values: tuple[str, ...], index: dict[str, int]) -> array[int]:
-    try:
-        return array("i", map(index.__getitem__, values))
-    except KeyError as exc:
-        k = values.index(exc.args[0])
-        raise SourceFormatError(
-            str(path), f"data row {done + k + 1}", f"{name} {exc.args[0]!r} is not a known entity id"
-        ) from None
+def _floats(col: pa.ChunkedArray) -> npt.NDArray[np.float64]:
+    return np.asarray(col.to_numpy(), np.float64)
 
 
-def read_edges(path: Path, index: dict[str, int]) -> EdgeColumns:
-    """Read X.csv; every owner and owned id must be a key of ``index`` (id -> node number)."""
-    out = EdgeColumns(array("i"), array("i"), array("d"), array("d"))
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        cols = _header(path, reader, EDGE_COLUMNS)
-        c_o, c_d, c_lo, c_hi = (cols[c] for c in EDGE_COLUMNS)
-        extra = {c: cols[c] for c in EDGE_OPTIONAL if c in cols}
-        out.extra = {c: [] for c in extra}
-        for done, block in _chunks(reader, len(cols), path):
-            out.owner.extend(_indices(path, done, "owner_id", block[c_o], index))
-            out.owned.extend(_indices(path, done, "owned_id", block[c_d], index))
-            out.lo.extend(_floats(path, done, "share_min", block[c_lo]))
-            out.hi.extend(_floats(path, done, "share_max", block[c_hi]))
-            for name, c in extra.items():
-                out.extra[name].extend(v.strip() for v in block[c])
-    _check_shares(path, out)
+def read_edges(path: Path, ids: pa.Array) -> EdgeColumns:
+    """Read X.csv; every owner and owned id must be one of ``ids`` (node ``i`` is ``ids[i]``)."""
+    t = _read(path, EDGE_COLUMNS, EDGE_OPTIONAL, floats=("share_min", "share_max"))
+    out = EdgeColumns(
+        _indices(path, "owner_id", t["owner_id"], ids),
+        _indices(path, "owned_id", t["owned_id"], ids),
+        _floats(t["share_min"]),
+        _floats(t["share_max"]),
+    )
+    out.extra = {c: [(v or "").strip() for v in t[c].to_pylist()] for c in EDGE_OPTIONAL if c in t.column_names}
+    _check(path, out)
     return out
 
 
-def _check_shares(path: Path, cols: EdgeColumns) -> None:
-    lo = np.frombuffer(cols.lo, np.float64) if len(cols.lo) else np.empty(0)
-    hi = np.frombuffer(cols.hi, np.float64) if len(cols.hi) else np.empty(0)
+def _check(path: Path, cols: EdgeColumns) -> None:
+    lo, hi = cols.lo, cols.hi
     bad = (lo < 0) | (lo > 1) | (hi < 0) | (hi > 1) | (lo > hi) | (np.isnan(hi) & ~np.isnan(lo))
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
@@ -192,53 +192,46 @@ def _check_shares(path: Path, cols: EdgeColumns) -> None:
             raise SourceFormatError(str(path), f"data row {k + 1}", f"kind {text!r} is not shares, voting or control")
 
 
+def _categorical(col: pa.Array) -> tuple[npt.NDArray[np.int32], list[Any]]:
+    enc = col.dictionary_encode()
+    return np.asarray(enc.indices.to_numpy(), np.int32), enc.dictionary.to_pylist()
+
+
 def _dates(values: list[str] | None) -> list[date | None] | None:
     return [date.fromisoformat(v) if v else None for v in values] if values is not None else None
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Millions of small containers would set off the cycle collector again and again: pause it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def graph_from_csv(entities: Path, edges: Path) -> OwnershipGraph:
     """An :class:`OwnershipGraph` straight from E.csv and X.csv."""
-    with _no_gc():
-        ents = read_entities(entities)
-        index = {nid: i for i, nid in enumerate(ents.ids)}
-        cols = read_edges(edges, index)
-    kinds = cols.extra.get("kind")
-    sources = cols.extra.get("source")
-    g = OwnershipGraph.from_edges(
-        ents.ids,
-        np.frombuffer(cols.owner, np.int32) if len(cols.owner) else np.empty(0, np.int32),
-        np.frombuffer(cols.owned, np.int32) if len(cols.owned) else np.empty(0, np.int32),
-        np.frombuffer(cols.lo, np.float64) if len(cols.lo) else np.empty(0),
-        np.frombuffer(cols.hi, np.float64) if len(cols.hi) else np.empty(0),
+    ents = read_entities(entities)
+    cols = read_edges(edges, ents.ids)
+    kinds, sources, records = (cols.extra.get(c) for c in ("kind", "source", "source_record"))
+    if sources is not None or records is not None:
+        n = len(cols.owner)
+        pairs = zip(sources or [edges.name] * n, records or [f"row {k + 1}" for k in range(n)], strict=True)
+        labels: list[str | None] | None = [f"{s or edges.name} {r}".strip() for s, r in pairs]
+    else:
+        labels = None
+    optional = ents.optional
+    return OwnershipGraph.from_edges(
+        StringColumn(ents.ids),
+        cols.owner,
+        cols.owned,
+        cols.lo,
+        cols.hi,
         kind=[EdgeKind.parse(k or "shares") for k in kinds] if kinds is not None else None,
         valid_from=_dates(cols.extra.get("valid_from")),
         valid_to=_dates(cols.extra.get("valid_to")),
-        sources=[f"{s or edges.name} {r}".strip() for s, r in zip(sources, cols.extra["source_record"], strict=True)]
-        if sources is not None and "source_record" in cols.extra
-        else sources,
+        sources=labels,
         default_source=edges.name,
-        names=ents.names,
-        hq_country=ents.hq,
-        incorporation_country=ents.inc,
+        names=StringColumn(ents.names),
+        hq_country=_categorical(ents.hq),
+        incorporation_country=_categorical(ents.inc),
         lists=ents.lists,
-        node_kind=[ents.kind.get(i) for i in range(len(ents.ids))] if ents.kind else None,
-        nationality=ents.nationality,
-        residence=ents.residence,
+        node_kind=[optional["kind"].get(i) for i in range(len(ents.ids))] if optional.get("kind") else None,
+        nationality=optional.get("nationality"),
+        residence=optional.get("residence"),
     )
-    g._index = index
-    return g
 
 
 def is_entities(header: list[str]) -> bool:
@@ -249,24 +242,25 @@ def is_edges(header: list[str]) -> bool:
     return set(EDGE_COLUMNS) <= {h.strip().lower() for h in header}
 
 
-def parse(path: Path) -> Parsed:
-    """Read one E.csv or X.csv (told apart by header) into records, for the store."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        header = next(csv.reader(fh), [])
+def parse(path: Path, header: list[str]) -> Parsed:
+    """Read one E.csv or X.csv (told apart by ``header``) into records, for the store."""
     out = Parsed(str(path), "edges-csv")
     if is_entities(header):
         ents = read_entities(path)
-        for i, nid in enumerate(ents.ids):
+        opt = ents.optional
+        for i, (nid, name, hq, inc) in enumerate(
+            zip(ents.ids.to_pylist(), ents.names.to_pylist(), ents.hq.to_pylist(), ents.inc.to_pylist(), strict=True)
+        ):
             out.entities.append(
                 EntityRecord(
                     id=nid,
-                    name=ents.names[i],
-                    kind=NodeKind(ents.kind.get(i, NodeKind.COMPANY)),
-                    hq_country=ents.hq[i],
-                    incorporation_country=ents.inc[i],
+                    name=name,
+                    kind=NodeKind(opt.get("kind", {}).get(i, NodeKind.COMPANY)),
+                    hq_country=hq or None,
+                    incorporation_country=inc or None,
                     lists=ents.lists.get(i, ()),
-                    nationality=ents.nationality.get(i),
-                    residence=ents.residence.get(i),
+                    nationality=opt.get("nationality", {}).get(i),
+                    residence=opt.get("residence", {}).get(i),
                     source=path.name,
                     source_record=f"row {i + 1}",
                 )
@@ -274,24 +268,18 @@ def parse(path: Path) -> Parsed:
         return out
     if not is_edges(header):
         raise SourceFormatError(str(path), "line 1", f"neither an entities nor an edges header: {header}")
-    ids: dict[str, int] = {}
-    names: list[str] = []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
-            for key in ("owner_id", "owned_id"):
-                nid = (row.get(key) or "").strip()
-                if nid and nid not in ids:
-                    ids[nid] = len(names)
-                    names.append(nid)
+    t = _read(path, EDGE_COLUMNS[:2], ())
+    ids = pc.unique(pa.chunked_array(t["owner_id"].chunks + t["owned_id"].chunks))
     cols = read_edges(path, ids)
-    for k in range(len(cols.owner)):
-        lo, hi = cols.lo[k], cols.hi[k]
+    names = ids.to_pylist()
+    for k, (o, d, lo, hi) in enumerate(
+        zip(cols.owner.tolist(), cols.owned.tolist(), cols.lo.tolist(), cols.hi.tolist(), strict=True)
+    ):
         x = {name: values[k] for name, values in cols.extra.items()}
         out.edges.append(
             EdgeRecord(
-                owner_id=names[cols.owner[k]],
-                owned_id=names[cols.owned[k]],
+                owner_id=names[o],
+                owned_id=names[d],
                 share_min=None if lo != lo else lo,
                 share_max=None if hi != hi else hi,
                 kind=EdgeKind.parse(x.get("kind") or "shares"),
