@@ -17,6 +17,7 @@ def _register() -> None:
     from ownergate.cli import (  # noqa: F401
         audit,
         customers,
+        decide,
         graph,
         lists,
         ownership,
