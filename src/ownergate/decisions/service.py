@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
+from ownergate import audit
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
@@ -15,6 +16,7 @@ from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
 from ownergate.matching.index import build_index
 from ownergate.matching.screen import index_for_store
+from ownergate.monitor import outbox
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
 from ownergate.sources.registry import known_lists
@@ -81,12 +83,33 @@ def decide_all(
             progress(done, len(customers))
 
 
-def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str) -> list[str]:
-    """Store verdicts as current; return the ids of customers whose verdict changed."""
+def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor: str = "system") -> list[str]:
+    """Store verdicts as current; return the ids of customers whose verdict changed.
+
+    Each change is appended to the audit log and, when the decision itself changed, becomes a
+    ``decision.changed`` event in the outbox, all in the same transaction as the verdict.
+    """
     changed = []
     now = datetime.now(UTC)
     with store.transaction() as tx:
         for verdict in verdicts:
-            if record(tx, verdict, cause, now):
-                changed.append(verdict.customer)
+            previous = tx.scalar(
+                "SELECT decision FROM decisions WHERE customer_id = ? AND is_current = 1", (verdict.customer,)
+            )
+            if not record(tx, verdict, cause, now):
+                continue
+            changed.append(verdict.customer)
+            codes = sorted({r.code.value for r in verdict.reasons})
+            details = {
+                "from": previous,
+                "to": verdict.decision.value,
+                "reasons": codes,
+                "policy": f"{verdict.policy}@{verdict.policy_version}",
+                "cause": cause,
+            }
+            audit.append(
+                tx, actor=actor, action="decision.recorded", subject=f"customer:{verdict.customer}", details=details
+            )
+            if previous != verdict.decision.value:
+                outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
     return changed
