@@ -71,6 +71,8 @@ class Provenance:
 
     source_file: str  # base name of the file read
     record: str  # locator inside it: "line 17", "row 4", "<sanctionEntity logicalId=12>"
+    # The store snapshot that loaded this version of the entry (set when read back from the store).
+    snapshot_id: int | None = None
 
 
 @dataclass(slots=True)
