@@ -29,9 +29,12 @@ from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
 #: labelled pairs of names/cases.csv (best F1) and checked against the GLEIF false-positive rate.
 DEFAULT_THRESHOLD = 0.75
 #: How many names retrieval hands to full scoring, at least.
-CANDIDATES = 120
+CANDIDATES = 24
+#: Retrieval's own similarity (shared key weight, Dice-style) a name needs to be scored in full.
+MIN_OVERLAP = 0.2
 _MAX_KEY_SHARE = 0.02  # a blocking key in more than this share of names is not used
-_TRIGRAM_WEIGHT = 0.15
+_MAX_TRIGRAM_SHARE = 0.005  # ... a trigram, in more than this share
+_TRIGRAM_WEIGHT = 0.25
 
 
 def _blocking_keys(form: NameForm, weights: TokenWeights) -> dict[str, float]:
@@ -45,6 +48,9 @@ def _blocking_keys(form: NameForm, weights: TokenWeights) -> dict[str, float]:
         padded = f"_{tok}_"
         for i in range(len(padded) - 2):
             keys[f"g:{padded[i : i + 3]}"] = _TRIGRAM_WEIGHT * w
+    for left, right in zip(form.tokens, form.tokens[1:], strict=False):
+        # words run together or split apart: "good will" / "goodwill"
+        keys[f"t:{left}{right}"] = max(keys.get(f"t:{left}{right}", 0.0), 0.8 * weights.weight(left + right))
     return keys
 
 
@@ -80,15 +86,24 @@ class ScreeningIndex:
 
     def _build_postings(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
+        mass = np.zeros(len(self.forms))
         for n, prepared in enumerate(self.forms):
             seen: set[str] = set()
             for form in prepared:
-                for key in _blocking_keys(form, self.weights):
+                keys = _blocking_keys(form, self.weights)
+                mass[n] = max(mass[n], sum(keys.values()))
+                for key in keys:
                     if key not in seen:
                         seen.add(key)
                         postings[key].append(n)
+        self.mass = mass
         cap = max(50, int(len(self.forms) * _MAX_KEY_SHARE))
-        self.postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items() if len(v) <= cap}
+        trigram_cap = max(50, int(len(self.forms) * _MAX_TRIGRAM_SHARE))
+        self.postings = {
+            k: np.asarray(v, dtype=np.int32)
+            for k, v in postings.items()
+            if len(v) <= (trigram_cap if k.startswith("g:") else cap)
+        }
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -98,35 +113,43 @@ class ScreeningIndex:
     ) -> list[int]:
         """The indexed names most likely to match, best blocking score first."""
         arrays: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float64]] = []
+        weights: list[float] = []
         keys: dict[str, float] = {}
+        mass = 0.0
         for form in query:
-            for key, w in _blocking_keys(form, self.weights).items():
+            form_keys = _blocking_keys(form, self.weights)
+            mass = max(mass, sum(form_keys.values()))
+            for key, w in form_keys.items():
                 keys[key] = max(keys.get(key, 0.0), w)
         for key, w in keys.items():
             posting = self.postings.get(key)
             if posting is not None:
                 arrays.append(posting)
-                weights.append(np.full(len(posting), w))
-        score: npt.NDArray[np.float64] = np.zeros(len(self.forms))
+                weights.append(w)
+        found: dict[int, float] = {}
         if arrays:
-            score = np.bincount(
-                np.concatenate(arrays), weights=np.concatenate(weights), minlength=len(self.forms)
-            ).astype(np.float64)
+            spread = np.repeat(np.asarray(weights), [len(a) for a in arrays])
+            shared = np.bincount(np.concatenate(arrays), weights=spread, minlength=len(self.forms))
+            if allowed is not None:
+                shared[~allowed] = 0.0
+            hits = np.flatnonzero(shared)
+            overlap = 2.0 * shared[hits] / (mass + self.mass[hits])
+            keep = overlap >= (MIN_OVERLAP / 4 if foreign else MIN_OVERLAP)
+            hits, overlap = hits[keep], overlap[keep]
+            if len(hits) > count:
+                top = np.argpartition(-overlap, count)[:count]
+                hits, overlap = hits[top], overlap[top]
+            found = dict(zip(hits.tolist(), overlap.tolist(), strict=True))
         if foreign or not arrays:
             # A name read from another script may share no spelling key with its Latin form:
             # add the names closest by joined spelling (a compiled scan, done only for these).
             for form in query:
                 for _, sim, n in process.extract(
-                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=40
+                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=50
                 ):
-                    score[n] = max(score[n], sim / 100.0)
-        if allowed is not None:
-            score[~allowed] = 0.0
-        hits = np.flatnonzero(score)
-        if len(hits) > count:
-            hits = hits[np.argpartition(-score[hits], count)[:count]]
-        return [int(h) for h in hits[np.argsort(-score[hits])]]
+                    if allowed is None or allowed[n]:
+                        found[n] = max(found.get(n, 0.0), sim / 100.0)
+        return sorted(found, key=lambda n: -found[n])
 
     def search(
         self,
@@ -154,7 +177,7 @@ class ScreeningIndex:
         person = schema == Schema.PERSON
         foreign = not clean(name).isascii()
         for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4), foreign) if query else []:
-            score, explanation = best_similarity(query, self.forms[n], self.weights, person)
+            score, explanation = best_similarity(query, self.forms[n], self.weights, person, (name, self.names[n]))
             owner = int(self.owner[n])
             if owner not in best or score > best[owner][0]:
                 best[owner] = (score, n, explanation)
