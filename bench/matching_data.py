@@ -14,6 +14,7 @@ import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from ownergate.matching.index import ScreeningIndex
 from ownergate.sources.model import Alias, Country, Entry, Provenance, Schema
 
 LIST_FILES = (
@@ -83,3 +84,18 @@ def gleif_names(data: Path) -> list[tuple[str, str]]:
     """(legal name, country) of every GLEIF record in the development extract."""
     with gzip.open(data / "gleif/gleif_l1_names_2025-10_dev.csv.gz", "rt", encoding="utf-8") as handle:
         return [(row["legal_name"], row["legal_address_country"]) for row in csv.DictReader(handle)]
+
+
+#: The index the bulk-screening workers search (set before the worker processes fork).
+INDEX: ScreeningIndex | None = None
+
+
+def screen_chunk(chunk: list[str]) -> list[tuple[str, str, float]]:
+    """(name, matched name, score) of every name in ``chunk`` with a hit at the default threshold."""
+    assert INDEX is not None
+    out = []
+    for name in chunk:
+        hits = INDEX.search(name, limit=1)
+        if hits:
+            out.append((name, hits[0].matched_name, hits[0].score))
+    return out

@@ -37,17 +37,29 @@ _MAX_TRIGRAM_SHARE = 0.005  # ... a trigram, in more than this share
 _TRIGRAM_WEIGHT = 0.25
 
 
-def _blocking_keys(form: NameForm, weights: TokenWeights) -> dict[str, float]:
+def _token_keys(tok: str, key: str, loose: bool, w: float) -> list[tuple[str, float]]:
+    keys = [(f"t:{tok}", w), (f"k:{key}", w * 0.8)]
+    if len(tok) > 2 or loose:
+        keys.append((f"s:{skeleton(tok)}", w * 0.5))
+    padded = f"_{tok}_"
+    keys.extend((f"g:{padded[i : i + 3]}", _TRIGRAM_WEIGHT * w) for i in range(len(padded) - 2))
+    return keys
+
+
+def _blocking_keys(
+    form: NameForm, weights: TokenWeights, cache: dict[tuple[str, str, bool], list[tuple[str, float]]] | None = None
+) -> dict[str, float]:
     keys: dict[str, float] = {}
     for tok, key in zip(form.tokens, form.keys, strict=True):
-        w = weights.weight(tok)
-        keys[f"t:{tok}"] = max(keys.get(f"t:{tok}", 0.0), w)
-        keys[f"k:{key}"] = max(keys.get(f"k:{key}", 0.0), w * 0.8)
-        if len(tok) > 2 or form.loose:
-            keys[f"s:{skeleton(tok)}"] = max(keys.get(f"s:{skeleton(tok)}", 0.0), w * 0.5)
-        padded = f"_{tok}_"
-        for i in range(len(padded) - 2):
-            keys[f"g:{padded[i : i + 3]}"] = _TRIGRAM_WEIGHT * w
+        slot = (tok, key, form.loose)
+        found = cache.get(slot) if cache is not None else None
+        if found is None:
+            found = _token_keys(tok, key, form.loose, weights.weight(tok))
+            if cache is not None and len(cache) < 500_000:
+                cache[slot] = found
+        for name, w in found:
+            if w > keys.get(name, 0.0):
+                keys[name] = w
     for left, right in zip(form.tokens, form.tokens[1:], strict=False):
         # words run together or split apart: "good will" / "goodwill"
         keys[f"t:{left}{right}"] = max(keys.get(f"t:{left}{right}", 0.0), 0.8 * weights.weight(left + right))
@@ -79,6 +91,7 @@ class ScreeningIndex:
         self.compact = [fs[0].text.replace(" ", "") for fs in forms]
         self.owner = np.asarray(owners, dtype=np.int32)
         self.weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
+        self._keys: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
         self.list_ids = sorted({e.list_id for e in self.entries})
         list_code = {lid: i for i, lid in enumerate(self.list_ids)}
         self.name_list = np.asarray([list_code[self.entries[o].list_id] for o in owners], dtype=np.int16)
@@ -90,7 +103,7 @@ class ScreeningIndex:
         for n, prepared in enumerate(self.forms):
             seen: set[str] = set()
             for form in prepared:
-                keys = _blocking_keys(form, self.weights)
+                keys = _blocking_keys(form, self.weights, self._keys)
                 mass[n] = max(mass[n], sum(keys.values()))
                 for key in keys:
                     if key not in seen:
@@ -117,7 +130,7 @@ class ScreeningIndex:
         keys: dict[str, float] = {}
         mass = 0.0
         for form in query:
-            form_keys = _blocking_keys(form, self.weights)
+            form_keys = _blocking_keys(form, self.weights, self._keys)
             mass = max(mass, sum(form_keys.values()))
             for key, w in form_keys.items():
                 keys[key] = max(keys.get(key, 0.0), w)
@@ -129,11 +142,11 @@ class ScreeningIndex:
         found: dict[int, float] = {}
         if arrays:
             spread = np.repeat(np.asarray(weights), [len(a) for a in arrays])
-            shared = np.bincount(np.concatenate(arrays), weights=spread, minlength=len(self.forms))
+            hits, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+            shared = np.bincount(inverse, weights=spread)
             if allowed is not None:
-                shared[~allowed] = 0.0
-            hits = np.flatnonzero(shared)
-            overlap = 2.0 * shared[hits] / (mass + self.mass[hits])
+                shared[~allowed[hits]] = 0.0
+            overlap = 2.0 * shared / (mass + self.mass[hits])
             keep = overlap >= (MIN_OVERLAP / 4 if foreign else MIN_OVERLAP)
             hits, overlap = hits[keep], overlap[keep]
             if len(hits) > count:

@@ -115,11 +115,11 @@ def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, 
     if not cleaned:
         return ()
     texts = list(latin_variants(cleaned))
-    if schema != Schema.PERSON:
+    if schema != Schema.PERSON and not cleaned.isascii():
         english = translate(cleaned)
         if english:
             texts.insert(0, english)
-    plain = ascii_fold(cleaned) if is_abjad(cleaned) else None
+    plain = ascii_fold(cleaned) if not cleaned.isascii() and is_abjad(cleaned) else None
     out: dict[tuple[str, ...], NameForm] = {}
     for text in texts:
         form = _form(text, schema, text == plain, not cleaned.isascii())

@@ -41,7 +41,7 @@ FLIPPED = "; father and son names swapped around bin/ibn"
 PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyzy", "uulu"))
 _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
 _FORM_DIFFERS = -0.12
-_ONE_WORD_FACTOR = 0.85
+_ONE_WORD_FACTOR = 0.8
 _PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 

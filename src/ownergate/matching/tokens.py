@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: Words that say what kind of organisation it is, not which one.
 GENERIC = frozenset(
@@ -170,6 +171,7 @@ _PHONETIC_RULES = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 17)
 def phonetic(token: str) -> str:
     """A coarse sound key: spelling variants of one sound (kh/h, ou/u, w/v, y/i, doubled letters) agree."""
     if not token.isalpha():
@@ -182,6 +184,7 @@ def phonetic(token: str) -> str:
 _VOWELS = re.compile(r"[aeiouywv]+")
 
 
+@lru_cache(maxsize=1 << 17)
 def skeleton(token: str) -> str:
     """The consonants of a token's sound key: how abjad scripts (Arabic, Hebrew) write a name."""
     key = phonetic(token)
