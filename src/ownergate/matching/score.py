@@ -219,7 +219,10 @@ def best_similarity(
                 best = result
                 if result[0] >= 1.0:
                     break
-    signs = syllable_similarity(*raw) if raw is not None else None
+    # People's names only: organisation names differ in legal-form signs (有限公司) too.
+    signs = syllable_similarity(*raw) if raw is not None and person else None
+    if signs is not None:
+        signs = signs**2  # one sign in three or four differs: another person
     if signs is not None and signs < best[0]:
         cap = ("same-script", signs - best[0], f"written in the same syllabic script, {signs:.2f} of signs alike")
         best = (signs, [*best[1], cap])
