@@ -14,7 +14,17 @@ from ownergate.cli.run import run_cli
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
-    from ownergate.cli import audit, customers, serve, store, webhooks  # noqa: F401
+    from ownergate.cli import (  # noqa: F401
+        audit,
+        customers,
+        graph,
+        lists,
+        ownership,
+        screen,
+        serve,
+        store,
+        webhooks,
+    )
 
 
 def main() -> None:
