@@ -14,7 +14,7 @@ from ownergate.cli.run import run_cli
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
-    from ownergate.cli import serve, store  # noqa: F401
+    from ownergate.cli import keys, serve, store, tokens  # noqa: F401
 
 
 def main() -> None:
