@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from ownergate.errors import InputError
+from ownergate.errors import ConfigError, InputError
 from ownergate.service.geoip import parse_ip
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -34,7 +34,7 @@ class TrustedProxies:
             try:
                 networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
             except ValueError:
-                raise InputError(f"trusted proxy {cidr!r} is not an IP address or network") from None
+                raise ConfigError(f"OWNERGATE_TRUSTED_PROXIES: {cidr!r} is not an IP address or network") from None
         self.networks = tuple(networks)
 
     def __contains__(self, ip: str) -> bool:

@@ -168,6 +168,7 @@ class GatewayLayer:
                 "check denied",
                 extra={
                     "fields": {
+                        "request_id": rid,
                         "endpoint": endpoint,
                         "status": status,
                         "customer": verdict.customer,
@@ -209,7 +210,14 @@ class GatewayLayer:
             self.service.metrics.observe_admin(scope["method"], status_seen)
             log.info(
                 "admin call",
-                extra={"fields": {"method": scope["method"], "path": scope["path"], "status": status_seen}},
+                extra={
+                    "fields": {
+                        "request_id": rid,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status_seen,
+                    }
+                },
             )
 
 
