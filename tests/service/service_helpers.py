@@ -7,10 +7,12 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -67,40 +69,42 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_up(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> None:
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
             httpx.get(url + "/", timeout=1)
             return
         except httpx.TransportError:
-            assert proc.poll() is None, "server exited early: " + (proc.stdout.read() if proc.stdout else "")
+            assert proc.poll() is None, "server exited early: " + log.read_text()[-3000:]
             assert time.monotonic() < deadline, f"server did not start in {timeout} s"
             time.sleep(0.1)
 
 
 @contextmanager
 def serve_process(db_url: str, extra_args: tuple[str, ...] = (), **env: str) -> Iterator[str]:
+    """A real server; its output goes to a file (a pipe nobody reads would block it)."""
     port = free_port()
-    environment = {**os.environ, **env}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ownergate", "serve", "--db", db_url, "--port", str(port), *extra_args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=environment,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "serve.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "ownergate", "serve", "--db", db_url, "--port", str(port), *extra_args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **env},
+            )
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_until_up(url, proc, log)
+                yield url
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
 
 def wait_for(predicate: Any, timeout: float) -> float:

@@ -59,8 +59,8 @@ def test_key_in_body_or_headers(client: TestClient, sgate: Gate) -> None:
         ({"json": {"api_key": 12}}, 400, "malformed-json"),
         ({"json": {}}, 401, "missing-key"),
         ({"content": b""}, 401, "missing-key"),
-        ({"json": {"api_key": "og_live_short"}}, 400, "malformed-key"),
-        ({"json": {"api_key": "og_live_" + "\u00e9" * 32}}, 400, "malformed-key"),
+        ({"json": {"api_key": "og_live_short"}}, 401, "malformed-key"),
+        ({"json": {"api_key": "og_live_" + "\u00e9" * 32}}, 401, "malformed-key"),
         ({"json": {"api_key": "og_live_" + "a" * 5000}}, 413, "body-too-large"),
         ({"json": {"api_key": "og_live_" + "a" * 32}}, 403, "unknown-key"),
         ({"json": {"api_key": "KEY", "ip": "999.1.1.1"}}, 400, "invalid-ip"),
@@ -123,8 +123,8 @@ def test_gateway_endpoints(client: TestClient, sgate: Gate) -> None:
     allowed = client.get("/v1/authz/nginx", headers={"x-api-key": sgate.keys["gb-widgets"]})
     assert allowed.status_code == 200 and allowed.headers["x-ownergate-customer"] == "gb-widgets"
     assert client.get("/v1/authz/nginx", headers={"x-api-key": sgate.keys["sg-acme"]}).status_code == 403
-    assert client.get("/v1/authz/nginx", headers={"x-api-key": "bad"}).status_code == 403  # nginx: 401/403 only
-    assert client.get("/v1/authz/nginx").status_code == 401
+    assert client.get("/v1/authz/nginx", headers={"x-api-key": "bad"}).status_code == 401
+    assert client.get("/v1/authz/nginx", headers={"x-api-key": sgate.keys["us-review"]}).status_code == 403
     envoy = client.post("/v1/authz/envoy/v1/messages", headers={"authorization": f"Bearer {sgate.keys['sg-acme']}"})
     assert envoy.status_code == 403 and envoy.headers["x-ownergate-reasons"] == "owned-by-restricted-hq"
     assert client.get("/v1/authz/envoy/x", headers={"x-api-key": sgate.keys["gb-widgets"]}).status_code == 200

@@ -6,7 +6,7 @@ Reason codes the check itself adds (beside the customer's own reasons):
 code                     status  meaning
 =======================  ======  ====================================================
 ``missing-key``          401     no API key was presented
-``malformed-key``        400     the key does not have the shape ``og_live_`` + 32 chars
+``malformed-key``        401     the key does not have the shape ``og_live_`` + 32 chars
 ``unknown-key``          403     no unrevoked key has this value
 ``no-decision``          403     the key's customer has no verdict yet (decision review)
 ``invalid-ip``           400     the IP address (or a forwarded hop) cannot be parsed
@@ -61,7 +61,7 @@ def refusal(status: int, code: str, message: str, evidence: dict[str, Any] | Non
 
 
 MISSING_KEY = refusal(401, "missing-key", "no API key (send api_key, Authorization: Bearer or x-api-key)")
-MALFORMED_KEY = refusal(400, "malformed-key", "the API key is not of the form og_live_ followed by 32 characters")
+MALFORMED_KEY = refusal(401, "malformed-key", "the API key is not of the form og_live_ followed by 32 characters")
 UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import AwareDatetime, BaseModel, Field
 
 from ownergate.errors import AuthenticationError
 from ownergate.service import auth, keys, overrides, records
@@ -48,6 +48,9 @@ Analyst = Annotated[Actor, role(Role.analyst)]
 Approver = Annotated[Actor, role(Role.approver)]
 Admin = Annotated[Actor, role(Role.admin)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000)]
+RowId = Annotated[int, Path(ge=1, le=2**62)]
+KeyRef = Annotated[str, Path(pattern=r"^([0-9]{1,18}|og_live_[A-Za-z0-9_-]{4}|og_live_[A-Za-z0-9_-]{32})$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -59,7 +62,7 @@ def customers(
     request: Request,
     actor: Viewer,
     limit: Limit = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     name: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[dict[str, Any]]:
     """Customers, by id; ``name`` filters by a part of the name."""
@@ -112,8 +115,8 @@ def issue_key(request: Request, actor: Admin, body: KeyRequest) -> dict[str, Any
 
 
 @router.delete("/keys/{ref}")
-def revoke_key(request: Request, actor: Admin, ref: str) -> dict[str, Any]:
-    """Revoke a key given as its id or prefix (or, in a request body-free way, the key itself)."""
+def revoke_key(request: Request, actor: Admin, ref: KeyRef) -> dict[str, Any]:
+    """Revoke a key given as its id, its prefix (``og_live_XXXX``) or the key itself."""
     return keys.revoke_key(_store(request), ref).as_dict()
 
 
@@ -138,7 +141,7 @@ def issue_token(request: Request, actor: Admin, body: TokenRequest) -> dict[str,
 
 
 @router.delete("/tokens/{token_id}")
-def revoke_token(request: Request, actor: Admin, token_id: int) -> dict[str, Any]:
+def revoke_token(request: Request, actor: Admin, token_id: RowId) -> dict[str, Any]:
     return auth.revoke_token(_store(request), token_id).as_dict()
 
 
@@ -149,7 +152,9 @@ class OverrideRequest(BaseModel):
     customer_id: Text
     decision: Literal["allow", "deny"]
     justification: Annotated[str, Field(min_length=10, max_length=4000)]
-    expires_at: Annotated[str, Field(description="ISO 8601 date-time with a time zone, at most 366 days ahead")]
+    expires_at: Annotated[
+        AwareDatetime, Field(description="ISO 8601 date-time with a time zone, at most 366 days ahead")
+    ]
 
 
 class ReviewRequest(BaseModel):
@@ -169,15 +174,15 @@ def list_overrides(
 @router.post("/overrides", status_code=201)
 def propose_override(request: Request, actor: Analyst, body: OverrideRequest) -> dict[str, Any]:
     """Propose an override (analyst or higher); it applies once someone else approves it."""
-    store = _store(request)
+    expires = body.expires_at.isoformat()
     return overrides.propose(
-        store, actor, body.customer_id, body.decision, body.justification, body.expires_at
+        _store(request), actor, body.customer_id, body.decision, body.justification, expires
     ).as_dict()
 
 
 @router.post("/overrides/{override_id}/approve")
 def approve_override(
-    request: Request, actor: Approver, override_id: int, body: ReviewRequest | None = None
+    request: Request, actor: Approver, override_id: RowId, body: ReviewRequest | None = None
 ) -> dict[str, Any]:
     """Approve (approver or higher, never the proposer); /v1/check reflects it within a second."""
     return overrides.review(_store(request), actor, override_id, True, body.note if body else None).as_dict()
@@ -185,12 +190,12 @@ def approve_override(
 
 @router.post("/overrides/{override_id}/reject")
 def reject_override(
-    request: Request, actor: Approver, override_id: int, body: ReviewRequest | None = None
+    request: Request, actor: Approver, override_id: RowId, body: ReviewRequest | None = None
 ) -> dict[str, Any]:
     return overrides.review(_store(request), actor, override_id, False, body.note if body else None).as_dict()
 
 
 @router.post("/overrides/{override_id}/withdraw")
-def withdraw_override(request: Request, actor: Analyst, override_id: int) -> dict[str, Any]:
+def withdraw_override(request: Request, actor: Analyst, override_id: RowId) -> dict[str, Any]:
     """The proposer (or an admin) withdraws an override; an approved one stops applying."""
     return overrides.withdraw(_store(request), actor, override_id).as_dict()

@@ -15,9 +15,21 @@ from ownergate.service.logs import new_request_id
 router = APIRouter(tags=["enforcement"])
 
 
-class CheckRequest(BaseModel):
-    api_key: str | None = Field(None, description="The customer's API key (or send Authorization: Bearer / x-api-key)")
-    ip: str | None = Field(None, description="The caller's IP address (default: the connection or a trusted XFF hop)")
+# The body /v1/check reads (by hand: the gateway layer parses it without a framework).
+_CHECK_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "api_key": {
+            "type": "string",
+            "pattern": "^og_live_[A-Za-z0-9_-]{32}$",
+            "description": "The customer's API key (or send Authorization: Bearer / x-api-key)",
+        },
+        "ip": {
+            "anyOf": [{"type": "string", "format": "ipv4"}, {"type": "string", "format": "ipv6"}],
+            "description": "The caller's IP address (default: the connection or a trusted X-Forwarded-For hop)",
+        },
+    },
+}
 
 
 class Reason(BaseModel):
@@ -34,8 +46,8 @@ class CheckResult(BaseModel):
 
 
 _DENIALS: dict[int | str, dict[str, Any]] = {
-    400: {"model": CheckResult, "description": "Malformed key, IP address, JSON or forwarding header"},
-    401: {"model": CheckResult, "description": "No API key"},
+    400: {"model": CheckResult, "description": "Malformed IP address, JSON or forwarding header"},
+    401: {"model": CheckResult, "description": "No API key, or not of the API key's shape"},
     403: {"model": CheckResult, "description": "Denied (or under review), with reasons"},
     413: {"model": CheckResult, "description": "Body over 4 KiB"},
     503: {"model": CheckResult, "description": "The decision table is too old (fail closed)"},
@@ -58,25 +70,37 @@ async def _answer(request: Request, nginx: bool) -> JSONResponse:
     "/v1/check",
     response_model=CheckResult,
     responses=_DENIALS,
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": CheckRequest.model_json_schema()}}}},
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": _CHECK_BODY}}}},
 )
 async def check(request: Request) -> JSONResponse:
     """May this key, from this address, use the service now? 200 allows; any other status denies."""
     return await _answer(request, nginx=False)
 
 
-@router.get("/v1/authz/nginx", response_model=CheckResult, responses=_DENIALS)
 async def nginx_auth_request(request: Request) -> JSONResponse:
-    """nginx ``auth_request``: key from ``Authorization``/``x-api-key``, address from a trusted XFF hop."""
+    """nginx ``auth_request``: key from ``Authorization``/``x-api-key``, address from a trusted XFF hop.
+
+    Denials are 401 or 403 only, the two statuses ``auth_request`` passes on to the client."""
     return await _answer(request, nginx=True)
 
 
 async def envoy_http_authz(request: Request, path: str) -> JSONResponse:
-    """Envoy HTTP external authorisation: the original request's path follows the prefix."""
+    """Envoy HTTP external authorisation: the original request's method, and its path after the prefix."""
     return await _answer(request, nginx=False)
 
 
-for _method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+# A proxy asks with the original request's method, whatever it is.
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+for _method in _METHODS:
+    router.add_api_route(
+        "/v1/authz/nginx",
+        nginx_auth_request,
+        methods=[_method],
+        response_model=CheckResult,
+        responses=_DENIALS,
+        operation_id=f"nginx_auth_request_{_method.lower()}",
+        summary=f"nginx auth_request ({_method})",
+    )
     router.add_api_route(
         "/v1/authz/envoy/{path:path}",
         envoy_http_authz,
