@@ -91,22 +91,17 @@ async def envoy_http_authz(request: Request, path: str) -> JSONResponse:
 
 # A proxy asks with the original request's method, whatever it is.
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
-for _method in _METHODS:
-    router.add_api_route(
-        "/v1/authz/nginx",
-        nginx_auth_request,
-        methods=[_method],
-        response_model=CheckResult,
-        responses=_DENIALS,
-        operation_id=f"nginx_auth_request_{_method.lower()}",
-        summary=f"nginx auth_request ({_method})",
-    )
-    router.add_api_route(
-        "/v1/authz/envoy/{path:path}",
-        envoy_http_authz,
-        methods=[_method],
-        response_model=CheckResult,
-        responses=_DENIALS,
-        operation_id=f"envoy_http_authz_{_method.lower()}",
-        summary=f"Envoy HTTP ext_authz ({_method})",
-    )
+for _path, _endpoint, _name in (
+    ("/v1/authz/nginx", nginx_auth_request, "nginx auth_request"),
+    ("/v1/authz/envoy/{path:path}", envoy_http_authz, "Envoy HTTP ext_authz"),
+):
+    for _method in _METHODS:
+        router.add_api_route(
+            _path,
+            _endpoint,
+            methods=[_method],
+            response_model=CheckResult,
+            responses=_DENIALS,
+            operation_id=f"{_endpoint.__name__}_{_method.lower()}",
+            summary=f"{_name} ({_method})",
+        )
