@@ -10,6 +10,7 @@ import typer
 
 from ownergate.cli.app import app, print_json, state
 from ownergate.decisions import overrides as ovr
+from ownergate.service.notify import decisions_changed
 
 overrides_app = typer.Typer(help="Four-eyes overrides of machine verdicts.", no_args_is_help=True)
 app.add_typer(overrides_app, name="overrides")
@@ -65,8 +66,10 @@ def approve(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Approve a proposed override (not your own)."""
-    with state(ctx).store().transaction() as tx:
+    store = state(ctx).store()
+    with store.transaction() as tx:
         item = ovr.approve(tx, override_id, actor=_actor(actor), now=datetime.now(UTC), note=note)
+    decisions_changed(store, [item.customer_id])  # every replica's decision table follows
     _show(item, as_json)
 
 

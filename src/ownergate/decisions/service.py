@@ -19,6 +19,7 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
+from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
 
@@ -89,8 +90,9 @@ def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor
     Each change is appended to the audit log and, when the decision itself changed, becomes a
     ``decision.changed`` event in the outbox, all in the same transaction as the verdict.
     """
-    changed = []
+    changed: list[str] = []
     now = datetime.now(UTC)
+    change_id = None
     with store.transaction() as tx:
         for verdict in verdicts:
             previous = tx.scalar(
@@ -112,4 +114,8 @@ def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor
             )
             if previous != verdict.decision.value:
                 outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
+        if changed:
+            change_id = notify.record_change(tx, store, changed)
+    if change_id is not None:
+        notify.published(store, change_id)  # every replica's decision table follows
     return changed
