@@ -70,7 +70,8 @@ def test_declared_owners_beyond_known_stakes_contradict(bods_store: Store, tmp_p
     edges.write_text("owner_id,owned_id,share_min,share_max\nparent-1,E-known,0.8,0.8\n")
     entities = tmp_path / "e.csv"
     entities.write_text(
-        "id,name,hq_country,incorporation_country,lists\nE-known,Quillfeather Orchards Ltd,GB,GB,\nparent-1,Thistledown Farms Ltd,GB,GB,\n"
+        "id,name,hq_country,incorporation_country,lists\n"
+        "E-known,Quillfeather Orchards Ltd,GB,GB,\nparent-1,Thistledown Farms Ltd,GB,GB,\n"
     )
     load_ownership(bods_store, [entities, edges])
     customers = tmp_path / "c.csv"
