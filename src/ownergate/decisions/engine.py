@@ -282,8 +282,13 @@ def prepare(
     on: date,
     snapshots: dict[str, Any],
     links: dict[str, Link] | None = None,
+    owner_cache: dict[str, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Book:
-    """Screen the book, extend the graph with it, and resolve every ownership rule of the policy."""
+    """Screen the book, extend the graph with it, and resolve every ownership rule of the policy.
+
+    ``owner_cache`` maps owner node ids to ``(name, lists)`` already screened against the same list
+    snapshots; owners screened here are added to it, so the caller can keep them.
+    """
     wanted = policy.deny_lists | policy.flag_lists
     lists = sorted(wanted & set(screener.list_ids))
     # A list the policy names but the store does not hold is recorded with every verdict.
@@ -342,7 +347,8 @@ def prepare(
             extra.edges.append((owner_id, node, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
     known_stakes = _known_stakes(graph, customers, nodes)
     full = augment(graph, extra) if extra.node_ids else graph
-    _screen_owners(full, [nodes[c.id] for c in customers], set(extra.node_ids), screener, policy.deny_at)
+    cache = owner_cache if owner_cache is not None else {}
+    _screen_owners(full, [nodes[c.id] for c in customers], set(extra.node_ids), screener, policy.deny_at, cache)
     resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
     snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
     regions = unsupported_regions(on)
@@ -368,7 +374,12 @@ def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int
 
 
 def _screen_owners(
-    graph: OwnershipGraph, starts: Sequence[str], skip: set[str], screener: Screener, deny_at: float
+    graph: OwnershipGraph,
+    starts: Sequence[str],
+    skip: set[str],
+    screener: Screener,
+    deny_at: float,
+    cache: dict[str, tuple[str, tuple[str, ...]]],
 ) -> None:
     """Seed the owners upstream of the book by screening their names: a parent named in the ownership
     data but not marked as listed there is still found on the lists it matches."""
@@ -377,8 +388,13 @@ def _screen_owners(
         name = graph.names[i] if graph.names is not None else None
         if node_id in skip or not name or graph.lists.get(i):
             continue
-        country = graph.incorporation(i) or graph.hq(i)
-        found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
+        cached = cache.get(node_id)
+        if cached is not None and cached[0] == name:
+            found = cached[1]
+        else:
+            country = graph.incorporation(i) or graph.hq(i)
+            found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
+            cache[node_id] = (name, found)
         if found:
             graph.lists[i] = found
 
