@@ -55,6 +55,15 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
 
 
+def secret_from_env(name: str) -> str | None:
+    """The secret in the environment variable ``name``, which the user chose (``--secret-env``).
+
+    Webhook signing secrets live only in the environment of the process that delivers; the store
+    keeps the variable's name. Returns None when the variable is unset or empty.
+    """
+    return _env(name)
+
+
 def default_db_url() -> str:
     """An SQLite file in the user's data directory."""
     return f"sqlite:///{Path(platformdirs.user_data_dir('ownergate')) / _DEFAULT_DB_FILE}"
@@ -83,6 +92,9 @@ class Settings:
     fail_closed: bool
     # Redis URL for replica notifications (OWNERGATE_REDIS_URL); PostgreSQL uses LISTEN/NOTIFY.
     redis_url: str | None
+    # Networks whose X-Forwarded-For hops the service believes (OWNERGATE_TRUSTED_PROXIES,
+    # comma-separated addresses or CIDRs); empty: a forwarded header is refused.
+    trusted_proxies: tuple[str, ...]
 
 
 def load_settings() -> Settings:
@@ -99,4 +111,5 @@ def load_settings() -> Settings:
         max_staleness=_env_float("OWNERGATE_MAX_STALENESS", 300.0),
         fail_closed=_env_bool("OWNERGATE_FAIL_CLOSED", True),
         redis_url=_env("OWNERGATE_REDIS_URL"),
+        trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
     )

@@ -52,3 +52,15 @@ def test_lookthrough_evidence_lists_every_carrying_path() -> None:
     assert res.status_of("c") is Status.RESTRICTED
     owners = sorted(e.owner_id for e in res.evidence("c").edges)
     assert owners == ["a", "b", "x", "x"]
+
+
+def test_cone_is_every_upstream_owner_through_cycles() -> None:
+    from ownergate.ownership import cone
+
+    g = graph(
+        ["x", "a", "b", "c", "d", "other"],
+        [("x", "a", 0.1), ("a", "b", 1.0), ("b", "a", 0.5), ("b", "c", None), ("other", "d", 1)],
+    )
+    assert cone(g, "c") == {"x", "a", "b"}
+    assert cone(g, "a") == {"x", "b"}
+    assert cone(g, "x") == set()

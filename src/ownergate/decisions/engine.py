@@ -39,6 +39,8 @@ class Hit(Protocol):
 class Screener(Protocol):
     """What deciding needs of name screening (``ownergate.matching.ScreeningIndex`` fits it)."""
 
+    list_ids: list[str]  # the lists the index holds
+
     def search(
         self,
         name: str,
@@ -266,7 +268,10 @@ def prepare(
     snapshots: dict[str, Any],
 ) -> Book:
     """Screen the book, extend the graph with it, and resolve every ownership rule of the policy."""
-    lists = sorted(policy.deny_lists | policy.flag_lists) or None
+    wanted = policy.deny_lists | policy.flag_lists
+    lists = sorted(wanted & set(screener.list_ids))
+    # A list the policy names but the store does not hold is recorded with every verdict.
+    snapshots = {**snapshots, "missing_lists": sorted(wanted - set(screener.list_ids))}
     hits: dict[str, list[Hit]] = {}
     nodes: dict[str, str] = {}
     unresolved: dict[str, Reason] = {}
@@ -274,7 +279,7 @@ def prepare(
     index = graph.index
     for c in customers:
         found: list[Hit] = []
-        for name in [c.name, *c.other_names]:
+        for name in [c.name, *c.other_names] if lists else []:
             found += screener.search(
                 name,
                 country=c.country,

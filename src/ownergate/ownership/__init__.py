@@ -11,7 +11,8 @@ The public API::
 """
 
 from ownergate.ownership.evidence import Evidence, EvidenceEdge
-from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
+from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph, cone
+from ownergate.ownership.incremental import IncrementalResolver
 from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import RULES, Method, Rule, get_rule
@@ -21,12 +22,14 @@ __all__ = [
     "EdgeKind",
     "Evidence",
     "EvidenceEdge",
+    "IncrementalResolver",
     "Method",
     "NodeKind",
     "OwnershipGraph",
     "Resolution",
     "Rule",
     "Status",
+    "cone",
     "get_rule",
     "resolve",
 ]

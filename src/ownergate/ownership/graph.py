@@ -50,6 +50,8 @@ class NodeKind(StrEnum):
 
 
 _NO_DATE = np.datetime64("NaT", "D")
+#: per-node country codes, or (positions, categories)
+Countries = Sequence[str | None] | tuple[npt.NDArray[np.int32], Sequence[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ class OwnershipGraph:
         "_index",
         "_views",
         "country_codes",
+        "default_source",
         "edge_kind",
         "edge_source",
         "hq_code",
@@ -125,7 +128,7 @@ class OwnershipGraph:
         "valid_to",
     )
 
-    node_ids: list[str]
+    node_ids: Sequence[str]
     owner: Int32Array
     owned: Int32Array
     share_min: FloatArray
@@ -134,7 +137,8 @@ class OwnershipGraph:
     valid_from: npt.NDArray[np.datetime64]
     valid_to: npt.NDArray[np.datetime64]
     edge_source: list[str | None] | None
-    names: list[str | None] | None
+    default_source: str | None  # without per-edge sources: edge e is "<default_source> row e+1"
+    names: Sequence[str | None] | None
     country_codes: list[str]
     hq_code: npt.NDArray[np.int16]
     inc_code: npt.NDArray[np.int16]
@@ -161,9 +165,10 @@ class OwnershipGraph:
         valid_from: Sequence[date | None] | npt.NDArray[np.datetime64] | None = None,
         valid_to: Sequence[date | None] | npt.NDArray[np.datetime64] | None = None,
         sources: Sequence[str | None] | None = None,
+        default_source: str | None = None,
         names: Sequence[str | None] | None = None,
-        hq_country: Sequence[str | None] | None = None,
-        incorporation_country: Sequence[str | None] | None = None,
+        hq_country: Countries | None = None,
+        incorporation_country: Countries | None = None,
         lists: Mapping[int, Iterable[str]] | Sequence[Iterable[str] | None] | None = None,
         node_kind: Sequence[str | None] | None = None,
         nationality: Mapping[int, str] | None = None,
@@ -171,12 +176,14 @@ class OwnershipGraph:
     ) -> OwnershipGraph:
         """Build a graph from parallel edge arrays (indices into ``node_ids``) and node attributes.
 
-        Shares are fractions; NaN in both ``share_min`` and ``share_max`` means control of unknown
-        size; NaN only in ``share_min`` means "at most ``share_max``" (lower bound 0).
+        Countries are codes (``CN``, ``UA-43``), one per node, or ``(codes, categories)``: an
+        integer array of positions into a list of codes. Shares are fractions; NaN in both
+        ``share_min`` and ``share_max`` means control of unknown size; NaN only in ``share_min``
+        means "at most ``share_max``" (lower bound 0).
         """
         g = object.__new__(cls)
         n = len(node_ids)
-        g.node_ids = node_ids if isinstance(node_ids, list) else list(node_ids)
+        g.node_ids = node_ids if isinstance(node_ids, (list, tuple)) or hasattr(node_ids, "_array") else list(node_ids)
         g._index = None
         g._views = {}
         g.owner = np.ascontiguousarray(owner_idx, dtype=np.int32)
@@ -200,7 +207,8 @@ class OwnershipGraph:
         g.edge_kind = np.zeros(m, np.uint8) if kind is None else np.ascontiguousarray(kind, dtype=np.uint8).reshape(-1)
         g.valid_from, g.valid_to = _dates(valid_from, m), _dates(valid_to, m)
         g.edge_source = list(sources) if sources is not None else None
-        g.names = list(names) if names is not None else None
+        g.default_source = default_source
+        g.names = names
         g.country_codes = [""]
         g.hq_code = g._encode(hq_country, n)
         g.inc_code = g._encode(incorporation_country, n)
@@ -210,23 +218,24 @@ class OwnershipGraph:
         g.residence = dict(residence or {})
         return g
 
-    def _encode(self, values: Sequence[str | None] | None, n: int) -> npt.NDArray[np.int16]:
-        codes = np.zeros(n, np.int16)
+    def _encode(self, values: Countries | None, n: int) -> npt.NDArray[np.int16]:
+        """Country codes as small integers into ``country_codes`` (0: unknown)."""
         if values is None:
-            return codes
-        lookup = {c: i for i, c in enumerate(self.country_codes)}
-        out: list[int | None] = [lookup.get(v or "") for v in values]
-        for i, c in enumerate(out):
-            if c is None:
-                v = (values[i] or "").strip().upper()
-                c = lookup.get(v)
-                if c is None:
-                    c = lookup[v] = len(self.country_codes)
-                    self.country_codes.append(v)
-                lookup[values[i] or ""] = c
-                out[i] = c
-        codes[:] = np.array(out, np.int16)
-        return codes
+            return np.zeros(n, np.int16)
+        if isinstance(values, tuple) and len(values) == 2 and isinstance(values[0], np.ndarray):
+            positions, categories = values
+            table = self._encode(list(categories), len(categories))
+            return table[positions] if len(table) else np.zeros(n, np.int16)
+        lookup: dict[str | None, int] = {c: i for i, c in enumerate(self.country_codes)}
+        lookup[None] = 0
+        for v in set(values):
+            if v not in lookup:
+                norm = (v or "").strip().upper()
+                if norm not in lookup:
+                    lookup[norm] = len(self.country_codes)
+                    self.country_codes.append(norm)
+                lookup[v] = lookup[norm]
+        return np.fromiter(map(lookup.__getitem__, values), np.int16, count=n)
 
     # -- nodes --------------------------------------------------------------------------------
 
@@ -265,7 +274,9 @@ class OwnershipGraph:
         return self.lists.get(i, ())
 
     def source(self, e: int) -> str | None:
-        return self.edge_source[e] if self.edge_source is not None else None
+        if self.edge_source is not None:
+            return self.edge_source[e]
+        return f"{self.default_source} row {e + 1}" if self.default_source else None
 
     # -- views --------------------------------------------------------------------------------
 
@@ -330,3 +341,23 @@ def _sparse_lists(
             if found:
                 out[int(i)] = found
     return out
+
+
+def cone(graph: OwnershipGraph, node_id: str, kinds: Iterable[EdgeKind] = tuple(EdgeKind)) -> set[str]:
+    """Every upstream owner of ``node_id`` (direct or indirect, through any edge of ``kinds``), itself excluded.
+
+    A change to any node outside this set, or to any edge not entering it, cannot change the
+    node's status under any rule: monitoring re-decides only the customers whose cone a change
+    touches.
+    """
+    view = graph.view(kinds)
+    start = graph.idx(node_id)
+    seen = np.zeros(graph.n, np.bool_)
+    seen[start] = True
+    frontier = np.array([start], np.int64)
+    while frontier.size:
+        owners = np.unique(view.src[view.in_edges(frontier)])
+        frontier = owners[~seen[owners]].astype(np.int64)
+        seen[frontier] = True
+    seen[start] = False
+    return {graph.node_ids[i] for i in np.flatnonzero(seen).tolist()}

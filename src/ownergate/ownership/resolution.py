@@ -54,7 +54,7 @@ class Resolution:
 
     def ids_with(self, status: Status) -> list[str]:
         code = CODES.index(status)
-        return [self.graph.node_ids[i] for i in np.flatnonzero(self.status == code)]
+        return [self.graph.node_ids[i] for i in np.flatnonzero(self.status == code).tolist()]
 
     def counts(self) -> dict[str, int]:
         found = np.bincount(self.status, minlength=3)
