@@ -176,6 +176,8 @@ def test_eu_csv_folder(testdata: Path) -> None:
     assert len(entries) == rows
     assert {e.list_id for e in entries} == {"eu-fsf"}
     assert any(a.kind is AliasKind.NATIVE and a.script == "Cyrl" for e in entries for a in e.aliases)
+    aksyonov = next(e for e in entries if e.entry_id == "32014R0269-1")
+    assert aksyonov.birth_dates == ["1972-11-26"] and aksyonov.schema is Schema.PERSON
 
 
 def test_eu_official_xml(tmp_path: Path) -> None:
