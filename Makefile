@@ -29,6 +29,7 @@ install-dev: $(VENV)/.dev-installed
 
 run: install
 	$(BIN)/ownergate store migrate
+	$(BIN)/ownergate lists update
 	$(BIN)/ownergate serve --host 127.0.0.1 --port 8080
 
 # Debian tools some tests and benchmarks run for real (nginx for auth_request, wrk for load);

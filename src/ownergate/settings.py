@@ -55,6 +55,15 @@ def _env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r} is not a boolean (use 1/0, true/false)")
 
 
+def secret_from_env(name: str) -> str | None:
+    """The secret in the environment variable ``name``, which the user chose (``--secret-env``).
+
+    Webhook signing secrets live only in the environment of the process that delivers; the store
+    keeps the variable's name. Returns None when the variable is unset or empty.
+    """
+    return _env(name)
+
+
 def default_db_url() -> str:
     """An SQLite file in the user's data directory."""
     return f"sqlite:///{Path(platformdirs.user_data_dir('ownergate')) / _DEFAULT_DB_FILE}"

@@ -14,7 +14,19 @@ from ownergate.cli.run import run_cli
 
 def _register() -> None:
     # Each module adds its commands to `app` when imported.
-    from ownergate.cli import keys, serve, store, tokens  # noqa: F401
+    from ownergate.cli import (  # noqa: F401
+        audit,
+        customers,
+        graph,
+        keys,
+        lists,
+        ownership,
+        screen,
+        serve,
+        store,
+        tokens,
+        webhooks,
+    )
 
 
 def main() -> None:

@@ -13,7 +13,8 @@ from ownergate.errors import OwnergateError
 def run_cli(app: typer.Typer, args: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
-        command.main(args=args, prog_name="ownergate", standalone_mode=False)
+        # Without standalone mode, click returns (not raises) the code of a `typer.Exit(code)`.
+        result = command.main(args=args, prog_name="ownergate", standalone_mode=False)
     except OwnergateError as exc:
         print(f"ownergate: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -25,4 +26,4 @@ def run_cli(app: typer.Typer, args: list[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    return 0
+    return result if isinstance(result, int) else 0

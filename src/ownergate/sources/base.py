@@ -45,6 +45,12 @@ class ListSource(abc.ABC):
         element for anything malformed. Unknown but harmless fields are kept in ``Entry.raw``.
         """
 
+    def member_files(self, path: Path) -> list[Path]:
+        """The files a read of ``path`` uses (a folder or a set of sibling files), for hashing and provenance."""
+        if path.is_dir():
+            return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        return [path]
+
     def published(self, path: Path) -> date | None:
         """The publication date the file states, when it states one."""
         return None

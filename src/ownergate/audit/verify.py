@@ -1,0 +1,83 @@
+"""Check the whole audit chain and name the first record that was altered, removed or reordered.
+
+Walking the records in seq order, the first of these that fails is reported:
+
+- a seq is missing (``removed``: that seq), or records continue past the head (``inserted``);
+- a record's hash does not match its own content while its prev_hash still links to the record
+  before (``altered``: that record);
+- both fail: the record is not the one that belongs at this place (``reordered``: that seq);
+- its own hash matches but its prev_hash does not link to the record before: the record before
+  was rewritten along with its hash (``altered``: the record before);
+- the last record is not the one the chain head names (``removed``: records cut off the end).
+
+Hash chaining shows tampering by anyone who cannot also rewrite every later hash and the head;
+keep the head hash printed here somewhere outside the database to close that gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ownergate.audit.chain import GENESIS, head, record_hash, rows
+from ownergate.store.base import Store
+
+
+class Problem(StrEnum):
+    ALTERED = "altered"
+    REMOVED = "removed"
+    REORDERED = "reordered"
+    INSERTED = "inserted"
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    ok: bool
+    records: int  # records checked
+    head_seq: int  # as the chain head records it
+    head_hash: str
+    first_bad_seq: int | None = None
+    problem: Problem | None = None
+    reason: str = ""
+
+    def summary(self) -> str:
+        if self.ok:
+            return f"audit chain ok: {self.records} records, head seq {self.head_seq} hash {self.head_hash}"
+        return f"audit chain broken at seq {self.first_bad_seq} ({self.problem}): {self.reason}"
+
+
+def verify(store: Store) -> VerifyReport:
+    """Check every record of the chain in one consistent snapshot."""
+    with store.read() as tx:
+        head_seq, head_hash = head(tx)
+        expected, prev, count = 1, GENESIS, 0
+
+        def broken(seq: int, problem: Problem, reason: str) -> VerifyReport:
+            return VerifyReport(False, count, head_seq, head_hash, seq, problem, reason)
+
+        for seq, at, actor, action, subject, details, prev_hash, digest in rows(tx):
+            seq = int(seq)
+            if seq != expected:
+                return broken(expected, Problem.REMOVED, f"seq {expected} is missing (the next record is seq {seq})")
+            if seq > head_seq:
+                return broken(seq, Problem.INSERTED, f"seq {seq} is past the chain head (seq {head_seq})")
+            self_ok = record_hash(seq, at, actor, action, subject, details, prev_hash) == digest
+            link_ok = prev_hash == prev
+            if not self_ok and link_ok:
+                return broken(seq, Problem.ALTERED, f"seq {seq}'s content does not match its hash")
+            if not self_ok:
+                return broken(seq, Problem.REORDERED, f"seq {seq} holds a record that does not belong at this place")
+            if not link_ok:
+                culprit = max(seq - 1, 1)
+                return broken(
+                    culprit, Problem.ALTERED, f"seq {culprit}'s hash was rewritten: seq {seq} links to another hash"
+                )
+            count += 1
+            expected, prev = seq + 1, digest
+        if count != head_seq:
+            return broken(
+                count + 1, Problem.REMOVED, f"the chain head names seq {head_seq}, the last record is {count}"
+            )
+        if prev != head_hash:
+            return broken(count, Problem.ALTERED, f"seq {count}'s hash differs from the one the chain head names")
+    return VerifyReport(True, count, head_seq, head_hash)

@@ -1,0 +1,86 @@
+"""``ownergate customers``: import, add, list and show customers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ownergate.cli.app import app, print_json, state
+from ownergate.decisions import customers as book
+
+customers_app = typer.Typer(help="Register the organisations that want access.", no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Customers CSV: id,name,country,hq_country,lei,... (header required)")],
+    owners: Annotated[
+        Path | None,
+        typer.Option(help="Declared owners CSV: customer_id,owner_name,owner_country,owner_hq_country,share_min,..."),
+    ] = None,
+) -> None:
+    """Import a customer book (all rows or none)."""
+    result = book.import_files(state(ctx).store(), file, owners, datetime.now(UTC))
+    typer.echo(
+        f"imported {result.customers} customers ({result.created} new, {result.updated} updated),"
+        f" {result.owners} declared owners"
+    )
+
+
+@customers_app.command("add")
+def add(
+    ctx: typer.Context,
+    customer_id: Annotated[str, typer.Argument(help="Your id for the customer")],
+    name: Annotated[str, typer.Option(help="Legal name")],
+    country: Annotated[str | None, typer.Option(help="Country of incorporation (ISO alpha-2)")] = None,
+    hq_country: Annotated[str | None, typer.Option(help="Headquarters country (ISO alpha-2)")] = None,
+    lei: Annotated[str | None, typer.Option(help="Legal Entity Identifier")] = None,
+    registration_number: Annotated[str | None, typer.Option(help="Company registration number")] = None,
+    website: Annotated[str | None, typer.Option(help="Website")] = None,
+    entity_id: Annotated[str | None, typer.Option(help="Node of the ownership graph this customer is")] = None,
+) -> None:
+    """Add or update one customer."""
+    customer = book.Customer(
+        id=customer_id.strip(),
+        name=name.strip(),
+        country=book.parse_country(country, "--country"),
+        hq_country=book.parse_country(hq_country, "--hq-country"),
+        lei=lei,
+        registration_number=registration_number,
+        website=website,
+        entity_id=entity_id,
+    )
+    book.validate(customer)
+    with state(ctx).store().transaction() as tx:
+        created, _ = book.save(tx, [customer], datetime.now(UTC))
+    typer.echo(f"{'added' if created else 'updated'} customer {customer.id}")
+
+
+@customers_app.command("list")
+def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Every customer."""
+    with state(ctx).store().read() as tx:
+        found = book.all_customers(tx)
+    if as_json:
+        print_json([book.to_dict(c) for c in found])
+        return
+    for c in found:
+        typer.echo(f"{c.id}\t{c.name}\t{c.country or '-'}\t{c.hq_country or '-'}")
+
+
+@customers_app.command("show")
+def show(ctx: typer.Context, customer_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """One customer with its declared owners."""
+    with state(ctx).store().read() as tx:
+        customer = book.get_customer(tx, customer_id)
+    data = book.to_dict(customer)
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        typer.echo(f"{key}: {value}")

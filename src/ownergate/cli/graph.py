@@ -1,0 +1,42 @@
+"""``ownergate graph resolve``: resolve E.csv + X.csv under a rule and write one row per entity."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ownergate.cli.app import app
+from ownergate.ownership.report import write_resolution
+from ownergate.ownership.resolution import resolve
+from ownergate.ownership.sources.edges_csv import graph_from_csv
+
+graph_app = typer.Typer(help="Resolve ownership graphs under the ownership rules.", no_args_is_help=True)
+app.add_typer(graph_app, name="graph")
+
+
+@graph_app.command("resolve")
+def resolve_command(
+    entities: Annotated[Path, typer.Option("--entities", help="E.csv: id,name,hq_country,incorporation_country,lists")],
+    edges: Annotated[Path, typer.Option("--edges", help="X.csv: owner_id,owned_id,share_min,share_max")],
+    policy: Annotated[str, typer.Option("--policy", help="anthropic, ofac, bis, eu, uk or lookthrough")],
+    out: Annotated[Path, typer.Option("--out", help="R.csv: id,status,share_min,share_max,evidence")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="ISO date [default: today]")] = None,
+) -> None:
+    """Resolve every entity: restricted, possible (review) or clear, with the evidence."""
+    from ownergate.errors import InputError
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise InputError(f"--as-of {as_of!r} is not an ISO date") from None
+    graph = graph_from_csv(entities, edges)
+    res = resolve(graph, policy, as_of=day)
+    write_resolution(res, out)
+    counts = res.counts()
+    typer.echo(
+        f"{graph.n} entities, {graph.m} edges under {res.rule.name}: "
+        f"{counts['restricted']} restricted, {counts['possible']} possible, {counts['clear']} clear -> {out}"
+    )

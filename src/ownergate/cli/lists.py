@@ -1,0 +1,97 @@
+"""``ownergate lists``: load list files, show their snapshots and diffs, update from the publishers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ownergate.cli.app import app, print_json, state
+from ownergate.lists import last_diff, load_paths
+from ownergate.lists.model import LoadResult
+from ownergate.lists.repository import current_snapshots
+from ownergate.lists.update import update as update_lists
+from ownergate.settings import load_settings
+
+lists_app = typer.Typer(help="Load sanctions and export-control lists; show snapshots and diffs.", no_args_is_help=True)
+app.add_typer(lists_app, name="lists")
+
+
+def _summary(results: list[LoadResult]) -> None:
+    for r in results:
+        typer.echo(
+            f"{r.list_id}: {r.status} snapshot {r.snapshot_id if r.snapshot_id is not None else '-'}, "
+            f"{r.entries} entries (+{r.added} -{r.removed} ~{r.changed}) from {', '.join(r.source_files)} [{r.format}]"
+        )
+
+
+@lists_app.command("load")
+def load(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="List files, or folders holding one list's set of files.")],
+    list_id: Annotated[str | None, typer.Option("--list", help="Put every entry on this list id.")] = None,
+    format: Annotated[str | None, typer.Option("--format", help="Force the format instead of sniffing.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Load files atomically: every list they hold gets a new snapshot and a diff, or nothing changes."""
+    results = load_paths(state(ctx).store(), paths, list_id=list_id, format=format)
+    if as_json:
+        print_json([r.as_json() for r in results])
+    else:
+        _summary(results)
+
+
+@lists_app.command("status")
+def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The current snapshot of every list."""
+    snaps = current_snapshots(state(ctx).store())
+    if as_json:
+        print_json([s.as_json() for s in snaps])
+        return
+    if not snaps:
+        typer.echo("no lists loaded (try `ownergate lists update`)")
+    for s in snaps:
+        typer.echo(
+            f"{s.list_id}: snapshot {s.snapshot_id}, {s.entries} entries, published {s.published or '-'}, "
+            f"loaded {s.loaded_at} from {', '.join(s.source_files)}"
+        )
+
+
+@lists_app.command("diff")
+def diff(ctx: typer.Context, list_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What the last load of LIST added, removed and changed (source record ids)."""
+    result = last_diff(state(ctx).store(), list_id)
+    if as_json:
+        print_json(result.as_json())
+        return
+    typer.echo(f"{result.list_id}: snapshot {result.from_snapshot} -> {result.to_snapshot}")
+    for label, ids in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
+        typer.echo(f"  {label} ({len(ids)}): {', '.join(ids[:20])}{' ...' if len(ids) > 20 else ''}")
+
+
+@lists_app.command("update")
+def update(
+    ctx: typer.Context,
+    from_dir: Annotated[
+        Path | None,
+        typer.Option("--from", help="Load every list file under this folder [default: OWNERGATE_LISTS_FROM]."),
+    ] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Do not try the publishers; load the sample.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Download every official list (or load a folder, or the shipped sample when offline)."""
+    folder = from_dir or load_settings().lists_from
+    report = update_lists(state(ctx).store(), from_dir=folder, offline=offline)
+    if as_json:
+        print_json({"mode": report.mode, "results": [r.as_json() for r in report.results],
+                    "notes": report.notes, "failures": report.failures})  # fmt: skip
+    else:
+        typer.echo(f"lists update ({report.mode}{': ' + str(folder) if report.mode == 'folder' else ''})")
+        for note in report.notes:
+            typer.echo(f"  note: {note}")
+        _summary(report.results)
+        for failure in report.failures:
+            typer.echo(f"  failed: {failure}", err=True)
+    if report.failures:
+        raise typer.Exit(3)

@@ -1,0 +1,330 @@
+"""Decide a customer book under a policy: screening, own countries, ownership rules, review items.
+
+:func:`prepare` does the work shared by every customer once (screen every customer and declared
+owner, extend the ownership graph with the book, resolve each of the policy's ownership rules);
+:meth:`Book.decide` then gives one customer's verdict with every reason and its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from ownergate.decisions.customers import Customer
+from ownergate.decisions.graphbook import Extra, augment
+from ownergate.decisions.verdict import Reason, ReasonCode, Verdict, combine
+from ownergate.ownership.graph import OwnershipGraph
+from ownergate.ownership.ranges import Status
+from ownergate.ownership.resolution import Resolution, resolve
+from ownergate.ownership.rules import get_rule
+from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
+from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
+from ownergate.sources.model import Identifier
+
+SHARE_TOLERANCE = 1e-9
+
+
+class Hit(Protocol):
+    list_id: str
+    entry_id: str
+    name: str
+    matched_name: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Screener(Protocol):
+    """What deciding needs of name screening (``ownergate.matching.ScreeningIndex`` fits it)."""
+
+    def search(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        identifiers: Sequence[Identifier] = (),
+        lists: Sequence[str] | None = None,
+        limit: int = 10,
+        threshold: float | None = None,
+    ) -> Sequence[Hit]: ...
+
+
+def customer_identifiers(customer: Customer) -> list[Identifier]:
+    found = []
+    if customer.lei:
+        found.append(Identifier("lei", customer.lei))
+    if customer.registration_number:
+        found.append(Identifier("registration", customer.registration_number, customer.country))
+    if customer.tax_id:
+        found.append(Identifier("tax", customer.tax_id, customer.country))
+    if customer.website_domain:
+        found.append(Identifier("website", customer.website_domain))
+    if customer.email_domain:
+        found.append(Identifier("email", customer.email_domain))
+    return found
+
+
+def customer_node(customer_id: str) -> str:
+    return f"customer:{customer_id}"
+
+
+def declared_node(customer_id: str, k: int) -> str:
+    return f"declared:{customer_id}:{k}"
+
+
+@dataclass(slots=True)
+class Book:
+    """A policy, a screener and the resolved ownership graph of a customer book."""
+
+    policy: Policy
+    on: date
+    regions: UnsupportedRegions
+    graph: OwnershipGraph
+    resolutions: list[tuple[OwnershipRule, Resolution]]
+    hits: dict[str, list[Hit]]  # customer id -> its screening hits at or above review_at
+    nodes: dict[str, str]  # customer id -> its node id in the graph
+    unresolved: dict[str, Reason] = field(default_factory=dict)
+    snapshots: dict[str, Any] = field(default_factory=dict)
+
+    def decide(self, customer: Customer, decided_at: str, as_of: str | None = None) -> Verdict:
+        reasons: list[Reason] = []
+        reasons += self._own_countries(customer)
+        reasons += self._screening(customer)
+        reasons += self._ownership(customer, reasons)
+        reasons += self._contradictions(customer)
+        if customer.id in self.unresolved and self.policy.review_unresolved:
+            reasons.append(self.unresolved[customer.id])
+        return Verdict(
+            customer=customer.id,
+            decision=combine(reasons),
+            reasons=reasons,
+            policy=self.policy.name,
+            policy_version=self.policy.version,
+            snapshots=self.snapshots,
+            decided_at=decided_at,
+            as_of=as_of,
+        )
+
+    # -- the customer itself ----------------------------------------------------------------
+
+    def _own_countries(self, customer: Customer) -> list[Reason]:
+        reasons = []
+        checks = (
+            (self.policy.deny_headquarters, customer.hq_country, ReasonCode.HQ_UNSUPPORTED, "headquartered"),
+            (self.policy.deny_incorporation, customer.country, ReasonCode.INCORPORATED_UNSUPPORTED, "incorporated"),
+        )
+        for applies, code, reason, verb in checks:
+            if applies and self.regions.is_unsupported(code):
+                assert code is not None
+                reasons.append(
+                    Reason(
+                        reason,
+                        f"{customer.name} is {verb} in {self.regions.name(code)}, an unsupported region",
+                        {"country": code, "regions_version": self.regions.version},
+                    )
+                )
+        return reasons
+
+    def _screening(self, customer: Customer) -> list[Reason]:
+        policy = self.policy
+        best: dict[tuple[str, ReasonCode], Hit] = {}
+        for hit in self.hits.get(customer.id, []):
+            if hit.score >= policy.deny_at and hit.list_id in policy.deny_lists:
+                code = ReasonCode.LISTED
+            elif hit.score >= policy.deny_at and hit.list_id in policy.flag_lists:
+                code = ReasonCode.FLAGGED
+            elif hit.score >= policy.review_at:
+                code = ReasonCode.POSSIBLE_MATCH
+            else:
+                continue
+            key = (hit.list_id, code)
+            if key not in best or hit.score > best[key].score:
+                best[key] = hit
+        reasons = []
+        for (list_id, code), hit in sorted(best.items(), key=lambda kv: -kv[1].score):
+            what = {
+                ReasonCode.LISTED: "is on",
+                ReasonCode.FLAGGED: "is on (flag only)",
+                ReasonCode.POSSIBLE_MATCH: "may be on",
+            }[code]
+            reasons.append(
+                Reason(
+                    code,
+                    f"{customer.name} {what} {list_id}: {hit.name} (matched {hit.matched_name!r},"
+                    f" score {hit.score:.2f})",
+                    hit.to_dict(),
+                )
+            )
+        return reasons
+
+    # -- ownership ----------------------------------------------------------------------------
+
+    def _ownership(self, customer: Customer, so_far: list[Reason]) -> list[Reason]:
+        node = self.nodes.get(customer.id)
+        if node is None:
+            return []
+        i = self.graph.idx(node)
+        reasons: list[Reason] = []
+        own_codes = {r.code for r in so_far}
+        for setting, res in self.resolutions:
+            status = res.status_of(node)
+            if status is Status.CLEAR:
+                continue
+            if res.seeds[i]:
+                reasons += self._seed_reason(customer, setting, res, i, own_codes)
+                continue
+            evidence = res.evidence(node)
+            if status is Status.RESTRICTED:
+                code = ReasonCode(setting.reason)
+                message = (
+                    f"{customer.name}: restricted owners hold {_pct(res.share_min[i], res.share_max[i])}"
+                    f" ({evidence.threshold} restricts) under rule {setting.rule}"
+                )
+            elif self.policy.review_possible_ownership:
+                code = ReasonCode.POSSIBLE_OWNERSHIP
+                message = (
+                    f"{customer.name}: restricted owners may hold up to {_pct(res.share_max[i], res.share_max[i])}"
+                    f" under rule {setting.rule} ({evidence.threshold} restricts)"
+                )
+            else:
+                continue
+            data = evidence.to_dict()
+            data["path"] = evidence.describe()
+            reasons.append(Reason(code, message, data))
+        return reasons
+
+    def _seed_reason(
+        self, customer: Customer, setting: OwnershipRule, res: Resolution, i: int, own: set[ReasonCode]
+    ) -> list[Reason]:
+        """The customer's own node is a seed of the rule: say why, unless a reason says it already."""
+        graph = self.graph
+        lists = [t for t in graph.node_lists(i) if res.rule.matches_list(t)]
+        if lists and ReasonCode.LISTED not in own:
+            return [
+                Reason(
+                    ReasonCode.LISTED,
+                    f"{customer.name} is on {', '.join(lists)} according to the ownership data",
+                    {"node": graph.node_ids[i], "lists": lists, "rule": setting.rule},
+                )
+            ]
+        hq = graph.hq(i)
+        if not lists and hq and ReasonCode.HQ_UNSUPPORTED not in own and self.policy.deny_headquarters:
+            return [
+                Reason(
+                    ReasonCode.HQ_UNSUPPORTED,
+                    f"{customer.name} is headquartered in {self.regions.name(hq)} according to the ownership"
+                    " data, an unsupported region",
+                    {"node": graph.node_ids[i], "country": hq, "regions_version": self.regions.version},
+                )
+            ]
+        return []
+
+    def _contradictions(self, customer: Customer) -> list[Reason]:
+        if not self.policy.review_contradictions:
+            return []
+        reasons = []
+        declared = sum(o.share_min or 0.0 for o in customer.owners)
+        if declared > 1.0 + SHARE_TOLERANCE:
+            reasons.append(
+                Reason(
+                    ReasonCode.CONTRADICTION,
+                    f"declared owners of {customer.name} hold {declared * 100:.4g}% together, more than 100%",
+                    {"declared_total": declared},
+                )
+            )
+        node = self.nodes.get(customer.id)
+        if node is not None and customer.entity_id == node and customer.hq_country:
+            known = self.graph.hq(self.graph.idx(node))
+            if known and known != customer.hq_country:
+                reasons.append(
+                    Reason(
+                        ReasonCode.CONTRADICTION,
+                        f"{customer.name} declares headquarters in {customer.hq_country}; the ownership data"
+                        f" says {known}",
+                        {"declared": customer.hq_country, "known": known, "node": node},
+                    )
+                )
+        return reasons
+
+
+def _pct(lo: float, hi: float) -> str:
+    return f"{lo * 100:.4g}%" if abs(hi - lo) < 1e-12 else f"{lo * 100:.4g}-{hi * 100:.4g}%"
+
+
+def _listed(hits: Sequence[Hit], deny_at: float) -> tuple[str, ...]:
+    return tuple(sorted({h.list_id for h in hits if h.score >= deny_at}))
+
+
+def prepare(
+    policy: Policy,
+    screener: Screener,
+    graph: OwnershipGraph,
+    customers: Sequence[Customer],
+    on: date,
+    snapshots: dict[str, Any],
+) -> Book:
+    """Screen the book, extend the graph with it, and resolve every ownership rule of the policy."""
+    lists = sorted(policy.deny_lists | policy.flag_lists) or None
+    hits: dict[str, list[Hit]] = {}
+    nodes: dict[str, str] = {}
+    unresolved: dict[str, Reason] = {}
+    extra = Extra()
+    index = graph.index
+    for c in customers:
+        found: list[Hit] = []
+        for name in [c.name, *c.other_names]:
+            found += screener.search(
+                name,
+                country=c.country,
+                identifiers=customer_identifiers(c),
+                lists=lists,
+                threshold=policy.review_at,
+            )
+        hits[c.id] = found
+        if c.entity_id and c.entity_id in index:
+            node = c.entity_id
+        else:
+            node = customer_node(c.id)
+            extra.add_node(node, c.name, c.hq_country, c.country, _listed(found, policy.deny_at))
+            if c.entity_id:
+                unresolved[c.id] = Reason(
+                    ReasonCode.UNRESOLVED,
+                    f"{c.name} names ownership-graph entity {c.entity_id!r}, which the ownership data does not hold",
+                    {"entity_id": c.entity_id},
+                )
+        nodes[c.id] = node
+        for k, owner in enumerate(c.owners):
+            owner_id = declared_node(c.id, k)
+            owner_hits = screener.search(owner.name, country=owner.country, threshold=policy.deny_at)
+            extra.add_node(
+                owner_id,
+                owner.name,
+                owner.hq_country or owner.country,
+                owner.country,
+                _listed(owner_hits, policy.deny_at),
+                owner.owner_type,
+            )
+            lo = owner.share_min if owner.share_min is not None else float("nan")
+            hi = owner.share_max if owner.share_max is not None else float("nan")
+            extra.edges.append((owner_id, node, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
+    full = augment(graph, extra) if extra.node_ids else graph
+    resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
+    snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
+    return Book(policy, on, unsupported_regions(on), full, resolutions, hits, nodes, unresolved, snapshots)
+
+
+def _rule(policy: Policy, setting: OwnershipRule) -> Any:
+    overrides: dict[str, object] = {}
+    if setting.lists is not None:
+        overrides["seed_lists"] = setting.lists
+    if setting.threshold is not None:
+        overrides["threshold"] = setting.threshold
+    if setting.strict is not None:
+        overrides["strict"] = setting.strict
+    if policy.unknown_control is UnknownControl.MAJORITY:
+        overrides["unknown_lower"] = 1.0
+    elif policy.unknown_control is UnknownControl.IGNORE:
+        overrides["unknown_upper"] = 0.0
+    return get_rule(setting.rule, **overrides)

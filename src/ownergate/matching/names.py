@@ -1,0 +1,127 @@
+"""A name prepared for comparison: each Latin spelling of it as tokens, sound keys and legal forms.
+
+:func:`prepare` runs the whole pipeline once per name: clean (:mod:`.normalise`), transliterate
+(:mod:`.transliterate`, :mod:`.han`), then for organisations join stray initials ("S.A." -> "sa"),
+expand abbreviations (:mod:`.abbreviations`) and set legal forms apart (:mod:`.orgforms`); for
+people drop titles. Index entries and queries go through exactly the same steps.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from ownergate.matching.abbreviations import expand, numerals
+from ownergate.matching.han import translate
+from ownergate.matching.normalise import ascii_fold, clean
+from ownergate.matching.orgforms import split_forms
+from ownergate.matching.tokens import phonetic
+from ownergate.matching.transliterate import is_abjad, latin_variants
+from ownergate.sources.model import Schema
+
+MAX_TOKENS = 24
+
+#: Titles and honorifics that say nothing about who a person is, in the languages lists use.
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "madam",
+        "mister",
+        "president",
+        "prasident",
+        "presidente",
+        "presiden",
+        "predsjednik",
+        "presedintele",
+        "prezident",
+        "elnok",
+        "general",
+        "gen",
+        "col",
+        "colonel",
+        "major",
+        "capt",
+        "captain",
+        "lt",
+        "sheikh",
+        "shaikh",
+        "haji",
+        "hajji",
+        "mullah",
+        "maulana",
+        "imam",
+        "judge",
+        "senator",
+        "minister",
+    ]
+)
+
+
+class NameForm(NamedTuple):
+    """One Latin spelling of a name."""
+
+    tokens: tuple[str, ...]  # the identifying words, in order
+    keys: tuple[str, ...]  # their sound keys, one per token
+    forms: tuple[str, ...]  # canonical legal forms (organisations only)
+    text: str  # the tokens joined by spaces, for display and compact comparison
+    loose: bool  # read from a script that leaves vowels unwritten: compare consonants
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """Runs of single letters become one token: "s a" -> "sa", "l l c" -> "llc"."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in [*tokens, ""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if len(run) > 1:
+            out.append("".join(run))
+        else:
+            out.extend(run)
+        run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _form(text: str, schema: Schema, loose: bool) -> NameForm | None:
+    tokens = numerals(text.split()[:MAX_TOKENS])
+    forms: tuple[str, ...] = ()
+    if schema == Schema.PERSON:
+        kept = [t for t in tokens if t not in TITLES]
+        tokens = kept or tokens
+    else:
+        tokens = [expand(t) for t in _join_initials(tokens)]
+        if schema == Schema.ORGANIZATION:
+            core, forms = split_forms(tuple(tokens))
+            tokens = list(core)
+    if not tokens:
+        return None
+    return NameForm(tuple(tokens), tuple(phonetic(t) for t in tokens), forms, " ".join(tokens), loose)
+
+
+@lru_cache(maxsize=65536)
+def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, ...]:
+    """Every Latin spelling of ``name`` as a :class:`NameForm`; empty when nothing is left of it."""
+    cleaned = clean(name)
+    if not cleaned:
+        return ()
+    texts = list(latin_variants(cleaned))
+    if schema != Schema.PERSON:
+        english = translate(cleaned)
+        if english:
+            texts.insert(0, english)
+    plain = ascii_fold(cleaned) if is_abjad(cleaned) else None
+    out: dict[tuple[str, ...], NameForm] = {}
+    for text in texts:
+        form = _form(text, schema, text == plain)
+        if form is not None:
+            out.setdefault(form.tokens, form)
+    return tuple(out.values())

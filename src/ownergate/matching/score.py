@@ -1,0 +1,192 @@
+"""Name similarity as named, weighted parts: aligned tokens, joined spelling, legal form.
+
+Two names are compared spelling by spelling (:class:`~ownergate.matching.names.NameForm`); the
+best pair wins. Within a pair, every token of one name is aligned with its most similar token of
+the other regardless of order, each token counts by its weight (:mod:`.tokens`), and a token
+without a partner counts against the match (less so when it is an extra middle name on the longer
+side). The joined spelling catches words run together or split ("Jong Un" / "Jongun").
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import OSA, Levenshtein
+
+from ownergate.matching.abbreviations import is_abbreviation
+from ownergate.matching.names import NameForm, prepare
+from ownergate.matching.nicknames import same_given_name
+from ownergate.matching.orgforms import compare_forms
+from ownergate.matching.tokens import TokenWeights, skeleton
+from ownergate.sources.model import Schema
+
+#: Explanation rows: (feature, contribution to the score, human-readable detail).
+Explanation = list[tuple[str, float, str]]
+
+DEFAULT_WEIGHTS = TokenWeights()
+
+_SOUND_ALIKE = 0.92  # spelled differently, sounds the same
+_INITIAL = 0.8  # "V" for "Vladimir"
+_ABBREVIATION = 0.88  # "hldgs" for "holdings"
+_PREFIX = 0.8  # "Ben" for "Benjamin"
+_NICKNAME = 0.9  # "Bibi" for "Benjamin"
+_CONSONANTS = 0.9  # same consonants, read from Arabic or Hebrew script
+_EXTRA_TOKEN_FACTOR = 0.25  # an unmatched token on the longer side of a person's name counts this much against
+_EXTRA_ORG_TOKEN_FACTOR = 0.8  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
+_CREDIT_FLOOR = 0.5  # token pairs less alike than this earn nothing
+_PATRONYM_FLIP = 0.3  # "Salman bin Muhammad" is the son of "Muhammad bin Salman"
+FLIPPED = "; father and son names swapped around bin/ibn"
+PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyzy", "uulu"))
+_CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
+_FORM_DIFFERS = -0.12
+
+
+def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool = False) -> float:
+    """How alike two tokens are, in [0, 1], given their sound keys."""
+    if a == b:
+        return 1.0
+    sim = OSA.normalized_similarity(a, b)
+    sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * 0.97
+    sim = max(sim, sound)
+    if loose and len(a) > 1 and len(b) > 1:
+        sa, sb = skeleton(a), skeleton(b)
+        sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
+    if person and same_given_name(a, b):
+        sim = max(sim, _NICKNAME)
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) == 1:
+        return _INITIAL if long.startswith(short) else 0.0
+    if person:
+        if len(short) >= 3 and long.startswith(short):
+            sim = max(sim, _PREFIX)
+    elif is_abbreviation(short, long):
+        sim = max(sim, _ABBREVIATION)
+    if short.isdigit() != long.isdigit() or (short.isdigit() and short != long):
+        return 0.0
+    return sim
+
+
+def credit(sim: float) -> float:
+    """The share of a token pair's weight a similarity earns: near-misses earn less."""
+    if sim >= 0.8:
+        return sim
+    if sim <= _CREDIT_FLOOR:
+        return 0.0
+    return sim * (sim - _CREDIT_FLOOR) / (0.8 - _CREDIT_FLOOR)
+
+
+def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]]:
+    """Greedy one-to-one alignment of tokens, most similar pairs first, word order ignored."""
+    pairs = []
+    for i, (ta, ka) in enumerate(zip(a.tokens, a.keys, strict=True)):
+        for j, (tb, kb) in enumerate(zip(b.tokens, b.keys, strict=True)):
+            sim = token_similarity(ta, ka, tb, kb, person, a.loose or b.loose)
+            if sim > _CREDIT_FLOOR:
+                pairs.append((sim, i, j))
+    pairs.sort(reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for sim, i, j in pairs:
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((i, j, sim))
+    return out
+
+
+def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, str]:
+    wa = [weights.weight(t) for t in a.tokens]
+    wb = [weights.weight(t) for t in b.tokens]
+    pairs = align(a, b, person)
+    earned = sum((wa[i] + wb[j]) * credit(s) for i, j, s in pairs)
+    matched_a = {i for i, _, _ in pairs}
+    matched_b = {j for _, j, _ in pairs}
+    loose_a = sum(w for i, w in enumerate(wa) if i not in matched_a)
+    loose_b = sum(w for j, w in enumerate(wb) if j not in matched_b)
+    # Unmatched weight on both sides is a replaced word (a conflict); the rest is an extra word.
+    conflict = min(loose_a, loose_b)
+    extra = max(loose_a, loose_b) - conflict
+    extra_factor = _EXTRA_TOKEN_FACTOR if person else _EXTRA_ORG_TOKEN_FACTOR
+    total = sum((wa[i] + wb[j]) for i, j, _ in pairs) + 2 * conflict * _CONFLICT_FACTOR + extra * extra_factor
+    if total <= 0:
+        return 0.0, "no identifying words"
+    words = ", ".join(f"{a.tokens[i]}~{b.tokens[j]} {s:.2f}" for i, j, s in sorted(pairs))
+    unmatched = [t for i, t in enumerate(a.tokens) if i not in matched_a] + [
+        t for j, t in enumerate(b.tokens) if j not in matched_b
+    ]
+    detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
+    score = earned / total
+    if person and patronym_flipped(a, b, pairs):
+        score -= _PATRONYM_FLIP
+        detail += FLIPPED
+    return score, detail
+
+
+def _sides(form: NameForm) -> tuple[int, int] | None:
+    """Index of the first patronymic particle, and the token count: names before it are the
+    person's own, names after it the father's."""
+    for k, tok in enumerate(form.tokens):
+        if tok in PATRONYMIC and 0 < k < len(form.tokens) - 1:
+            return k, len(form.tokens)
+    return None
+
+
+def patronym_flipped(a: NameForm, b: NameForm, pairs: list[tuple[int, int, float]]) -> bool:
+    """True when a name before "bin" in one aligns with a name after "bin" in the other."""
+    sa, sb = _sides(a), _sides(b)
+    if sa is None or sb is None:
+        return False
+    return any((i < sa[0]) != (j < sb[0]) for i, j, s in pairs if s >= 0.8 and i != sa[0] and j != sb[0])
+
+
+def compact_score(a: NameForm, b: NameForm) -> float:
+    """Similarity of the names with spaces removed, in order and with words sorted."""
+    joined = Levenshtein.normalized_similarity(a.text.replace(" ", ""), b.text.replace(" ", ""))
+    ordered = Levenshtein.normalized_similarity("".join(sorted(a.tokens)), "".join(sorted(b.tokens)))
+    sound = Levenshtein.normalized_similarity("".join(a.keys), "".join(b.keys)) * 0.97
+    best = max(joined, ordered, sound)
+    if a.loose or b.loose:
+        consonants = Levenshtein.normalized_similarity(
+            "".join(skeleton(t) for t in a.tokens), "".join(skeleton(t) for t in b.tokens)
+        )
+        best = max(best, consonants * _CONSONANTS)
+    return best
+
+
+def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, Explanation]:
+    """The similarity of two spellings, and its parts."""
+    score, detail = token_score(a, b, weights, person)
+    explanation: Explanation = [("name", score, f"'{a.text}' vs '{b.text}': {detail}")]
+    compact = compact_score(a, b)
+    if compact >= 0.9 and compact * 0.97 > score and FLIPPED not in detail:
+        explanation.append(("joined-spelling", compact * 0.97 - score, f"written together {compact:.2f} alike"))
+        score = compact * 0.97
+    if not person:
+        relation = compare_forms(a.forms, b.forms)
+        if relation == "differ":
+            explanation.append(("legal-form", _FORM_DIFFERS, f"{'/'.join(a.forms)} vs {'/'.join(b.forms)}"))
+            score += _FORM_DIFFERS
+        elif relation in ("same", "family"):
+            explanation.append(("legal-form", 0.0, f"{relation}: {'/'.join(a.forms)} vs {'/'.join(b.forms)}"))
+    return max(0.0, min(1.0, score)), explanation
+
+
+def best_similarity(
+    query: tuple[NameForm, ...], candidate: tuple[NameForm, ...], weights: TokenWeights, person: bool
+) -> tuple[float, Explanation]:
+    best: tuple[float, Explanation] = (0.0, [("name", 0.0, "no comparable spelling")])
+    for a in query:
+        for b in candidate:
+            result = form_similarity(a, b, weights, person)
+            if result[0] > best[0]:
+                best = result
+                if result[0] >= 1.0:
+                    return best
+    return best
+
+
+def compare_names(
+    a: str, b: str, schema: Schema = Schema.ORGANIZATION, weights: TokenWeights | None = None
+) -> tuple[float, Explanation]:
+    """Pairwise name similarity in [0, 1] with its explanation; no list frequencies needed."""
+    person = schema == Schema.PERSON
+    return best_similarity(prepare(a, schema), prepare(b, schema), weights or DEFAULT_WEIGHTS, person)

@@ -1,0 +1,170 @@
+"""Evidence: the small subgraph that carries a node over a rule's threshold, traced back to seeds.
+
+For a threshold rule, a node restricted in round ``r`` is carried by its owners restricted in
+earlier rounds (their stakes alone pass the threshold), so walking back along those edges ends
+at seeds and never goes round a cycle. A ``possible`` node is explained with the upper bounds.
+Under the per-owner (UK) rule the walk follows the one seed whose group carries the node; under
+look-through it follows every owner with a positive effective stake. Each edge names its source
+record. :meth:`Evidence.describe` renders it as lines a person can read::
+
+    Acme SG: restricted under anthropic (restricted owners hold 100%; more than 50% needed)
+    Acme SG <- 100% Acme Holdings KY (HQ China, unsupported region) [source: bods rec-1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ownergate.ownership import fixpoint
+from ownergate.ownership.graph import EdgeKind
+from ownergate.ownership.ranges import CODES, Status
+from ownergate.ownership.rules import Method
+
+if TYPE_CHECKING:
+    from ownergate.ownership.resolution import Resolution
+
+#: the most edges one piece of evidence lists
+MAX_EDGES = 200
+
+
+@dataclass(slots=True)
+class EvidenceEdge:
+    owner_id: str
+    owner_name: str
+    owned_id: str
+    owned_name: str
+    share_min: float | None  # None: control of unknown size
+    share_max: float | None
+    kind: str
+    source: str | None
+    owner_seed: str  # why the owner is a seed ("HQ China, unsupported region"); "" if not a seed
+    depth: int  # 0 for the node's own owners, 1 for theirs ...
+
+    def share_text(self) -> str:
+        if self.share_min is None or self.share_max is None:
+            return "control (size unknown)"
+        if abs(self.share_max - self.share_min) < 1e-12:
+            return f"{self.share_min * 100:g}%"
+        return f"{self.share_min * 100:g}-{self.share_max * 100:g}%"
+
+
+@dataclass(slots=True)
+class Evidence:
+    node_id: str
+    name: str
+    rule: str
+    status: Status
+    share_min: float
+    share_max: float
+    threshold: str  # "more than 50%", "50% or more"
+    seed: str = ""  # why the node itself is a seed, if it is one
+    bound: str = ""  # "lower" or "upper": the bounds the edges were taken from
+    edges: list[EvidenceEdge] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+    def describe(self) -> str:
+        stake = _pct(self.share_min, self.share_max)
+        head = f"{self.name}: {self.status.value} under {self.rule}"
+        if self.seed:
+            head += f" (itself a seed: {self.seed})"
+        elif self.status is Status.CLEAR:
+            head += f" (restricted owners hold {stake}; {self.threshold} needed)"
+        else:
+            head += f" (restricted owners hold {stake}; {self.threshold} needed)"
+        lines = [head]
+        for e in self.edges:
+            who = f"({e.owner_seed})" if e.owner_seed else "(restricted through its owners)"
+            src = f" [source: {e.source}]" if e.source else ""
+            lines.append(f"{'  ' * e.depth}{e.owned_name} <- {e.share_text()} {e.owner_name} {who}{src}")
+        if self.truncated:
+            lines.append(f"... (more than {MAX_EDGES} edges)")
+        return "\n".join(lines)
+
+
+def _pct(lo: float, hi: float) -> str:
+    return f"{lo * 100:.4g}%" if abs(hi - lo) < 1e-12 else f"{lo * 100:.4g}-{hi * 100:.4g}%"
+
+
+def build_evidence(res: Resolution, i: int) -> Evidence:
+    g, rule = res.graph, res.rule
+    code = CODES[res.status[i]]
+    ev = Evidence(
+        node_id=g.node_ids[i],
+        name=g.name(i),
+        rule=rule.name,
+        status=code,
+        share_min=float(res.share_min[i]),
+        share_max=float(res.share_max[i]),
+        threshold=rule.comparison(),
+        seed=rule.seed_reason(g, i, res.as_of) if res.seeds[i] else "",
+    )
+    if code is Status.CLEAR or res.seeds[i]:
+        return ev
+    upper = code is Status.POSSIBLE
+    ev.bound = "upper" if upper else "lower"
+    fp = res.upper if upper else res.lower
+    w = res.w_hi if upper else res.w_lo
+    if rule.method is Method.PER_OWNER and fp.via is not None:
+        one = np.zeros(g.n, np.bool_)
+        one[fp.via[i]] = True
+        fp = fixpoint.aggregate(res.view, w, one, rule)
+    _walk(res, ev, i, fp, w, lookthrough=rule.method is Method.LOOKTHROUGH)
+    return ev
+
+
+def _walk(res: Resolution, ev: Evidence, start: int, fp: fixpoint.Fixpoint, w: Any, lookthrough: bool) -> None:
+    """Depth first from ``start`` back along carrying edges, so each owner's own owners follow it."""
+    view = res.view
+
+    def carriers(v: int) -> Iterator[tuple[int, int]]:
+        for e in view.in_edges(np.array([v], np.int64)):
+            u = int(view.src[e])
+            if w[e] <= 0:
+                continue
+            carries = (fp.stake[u] > 0 or res.seeds[u]) if lookthrough else (0 <= fp.round_[u] < fp.round_[v])
+            if carries:
+                yield int(e), u
+
+    stack = [(start, carriers(start))]
+    done = {start}
+    while stack:
+        v, it = stack[-1]
+        nxt = next(it, None)
+        if nxt is None:
+            stack.pop()
+            continue
+        if len(ev.edges) >= MAX_EDGES:
+            ev.truncated = True
+            return
+        e, u = nxt
+        ev.edges.append(_edge(res, e, u, v, len(stack) - 1))
+        if u not in done and not res.seeds[u]:
+            done.add(u)
+            stack.append((u, carriers(u)))
+
+
+def _edge(res: Resolution, e: int, u: int, v: int, depth: int) -> EvidenceEdge:
+    g, view = res.graph, res.view
+    unknown = bool(view.unk[e]) and view.hi[e] == 0
+    raw = int(view.rep[e])
+    return EvidenceEdge(
+        owner_id=g.node_ids[u],
+        owner_name=g.name(u),
+        owned_id=g.node_ids[v],
+        owned_name=g.name(v),
+        share_min=None if unknown else float(view.lo[e]),
+        share_max=None if unknown else float(view.hi[e]),
+        kind=EdgeKind(int(g.edge_kind[raw])).name.lower(),
+        source=g.source(raw),
+        owner_seed=res.rule.seed_reason(g, u, res.as_of) if res.seeds[u] else "",
+        depth=depth,
+    )

@@ -1,0 +1,215 @@
+"""The ownership tables in the store: load files into them (atomically), read a graph out of them.
+
+``load_ownership`` parses every file first, then writes everything in one transaction: a file
+that fails leaves the store exactly as it was. Loading a file again replaces what that file
+loaded before (rows are keyed by the file's name). Entities are merged by id: a later file fills
+in what an earlier one left empty.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+
+from ownergate.ownership.graph import EdgeKind, OwnershipGraph
+from ownergate.ownership.sources.formats import parse_file
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
+from ownergate.store import Store, Transaction
+
+
+@dataclass
+class FileResult:
+    path: str
+    format: str
+    entities: int
+    edges: int
+    exceptions: int
+
+
+@dataclass
+class LoadResult:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def entities(self) -> int:
+        return sum(f.entities for f in self.files)
+
+    @property
+    def edges(self) -> int:
+        return sum(f.edges for f in self.files)
+
+    @property
+    def exceptions(self) -> int:
+        return sum(f.exceptions for f in self.files)
+
+
+_UPSERT_ENTITY = """
+INSERT INTO ownership_entities (id, name, kind, hq_country, incorporation_country, nationality, residence,
+    identifiers, lists, source, source_record, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET
+    name = COALESCE(excluded.name, ownership_entities.name),
+    kind = excluded.kind,
+    hq_country = COALESCE(excluded.hq_country, ownership_entities.hq_country),
+    incorporation_country = COALESCE(excluded.incorporation_country, ownership_entities.incorporation_country),
+    nationality = COALESCE(excluded.nationality, ownership_entities.nationality),
+    residence = COALESCE(excluded.residence, ownership_entities.residence),
+    identifiers = CASE WHEN excluded.identifiers = '{}' THEN ownership_entities.identifiers
+                       ELSE excluded.identifiers END,
+    lists = CASE WHEN excluded.lists = '' THEN ownership_entities.lists ELSE excluded.lists END,
+    source = excluded.source,
+    source_record = excluded.source_record,
+    updated_at = excluded.updated_at
+"""
+_INSERT_EDGE = """
+INSERT INTO ownership_edges (owner_id, owned_id, share_min, share_max, kind, source, source_file, source_record,
+    valid_from, valid_to, loaded_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_INSERT_EXCEPTION = """
+INSERT INTO ownership_exceptions (entity_id, category, reason, source, source_file, source_record)
+VALUES (?, ?, ?, ?, ?, ?)
+"""
+
+
+def _entity_row(e: EntityRecord, now: str) -> tuple[object, ...]:
+    return (
+        e.id,
+        e.name,
+        str(e.kind),
+        e.hq_country,
+        e.incorporation_country,
+        e.nationality,
+        e.residence,
+        json.dumps(e.identifiers, sort_keys=True, ensure_ascii=False),
+        ";".join(e.lists),
+        e.source,
+        e.source_record,
+        now,
+    )
+
+
+def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
+    """Replace what ``source_file`` loaded before with ``parsed`` (inside the caller's transaction)."""
+    now = datetime.now(UTC).isoformat()
+    tx.execute("DELETE FROM ownership_edges WHERE source_file = ?", (source_file,))
+    tx.execute("DELETE FROM ownership_exceptions WHERE source_file = ?", (source_file,))
+    tx.executemany(_UPSERT_ENTITY, (_entity_row(e, now) for e in _merged(parsed.entities)))
+    add_edges(tx, parsed.edges, source_file, now)
+    tx.executemany(
+        _INSERT_EXCEPTION,
+        ((x.entity_id, x.category, x.reason, x.source, source_file, x.source_record) for x in parsed.exceptions),
+    )
+
+
+def add_edges(tx: Transaction, edges: Iterable[EdgeRecord], source_file: str, now: str | None = None) -> None:
+    """Insert edges (e.g. a customer's declared owners, source ``declaration``) in the caller's transaction."""
+    stamp = now or datetime.now(UTC).isoformat()
+    tx.executemany(
+        _INSERT_EDGE,
+        (
+            (
+                e.owner_id,
+                e.owned_id,
+                e.share_min,
+                e.share_max,
+                e.kind.name.lower(),
+                e.source,
+                source_file,
+                e.source_record,
+                e.valid_from.isoformat() if e.valid_from else None,
+                e.valid_to.isoformat() if e.valid_to else None,
+                stamp,
+            )
+            for e in edges
+        ),
+    )
+
+
+def _merged(entities: list[EntityRecord]) -> list[EntityRecord]:
+    """One record per id: later records fill the fields earlier ones left empty."""
+    by_id: dict[str, EntityRecord] = {}
+    for e in entities:
+        old = by_id.get(e.id)
+        if old is None:
+            by_id[e.id] = e
+            continue
+        for name in ("name", "hq_country", "incorporation_country", "nationality", "residence"):
+            if getattr(e, name):
+                setattr(old, name, getattr(e, name))
+        old.identifiers.update(e.identifiers)
+        old.lists = tuple(dict.fromkeys(old.lists + e.lists))
+    return list(by_id.values())
+
+
+def load_ownership(store: Store, paths: Sequence[Path | str], format: str | None = None) -> LoadResult:
+    """Parse ``paths`` (format detected from each file unless given) and load them in one transaction."""
+    parsed = [parse_file(Path(p), format) for p in paths]
+    result = LoadResult()
+    with store.transaction() as tx:
+        for p in parsed:
+            write_parsed(tx, p, Path(p.path).name)
+            result.files.append(FileResult(p.path, p.format, len(p.entities), len(p.edges), len(p.exceptions)))
+    return result
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text[:10]) if text else None
+
+
+def load_graph(store: Store, as_of: date | datetime | None = None) -> OwnershipGraph:
+    """The graph of every stored entity and edge (only the edges valid on ``as_of`` when given).
+
+    Edges may name ids with no entity row (a GLEIF parent with no Level 1 record): they become
+    nodes with no attributes. Each edge's source reads ``<source> <record> (<file>)``.
+    """
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    with store.read() as tx:
+        entities = tx.fetchall(
+            "SELECT id, name, kind, hq_country, incorporation_country, nationality, residence, lists "
+            "FROM ownership_entities ORDER BY id"
+        )
+        sql = (
+            "SELECT owner_id, owned_id, share_min, share_max, kind, source, source_record, source_file, "
+            "valid_from, valid_to FROM ownership_edges"
+        )
+        params: tuple[str, ...] = ()
+        if day is not None:
+            sql += " WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)"
+            params = (day.isoformat(), day.isoformat())
+        edges = tx.fetchall(sql + " ORDER BY id", params)
+    ids = [r[0] for r in entities]
+    index = {nid: i for i, nid in enumerate(ids)}
+    for e in edges:
+        for nid in (e[0], e[1]):
+            if nid not in index:
+                index[nid] = len(ids)
+                ids.append(nid)
+    extra = len(ids) - len(entities)
+    pad: list[None] = [None] * extra
+    nan = float("nan")
+    g = OwnershipGraph.from_edges(
+        ids,
+        np.array([index[e[0]] for e in edges], np.int32),
+        np.array([index[e[1]] for e in edges], np.int32),
+        np.array([nan if e[2] is None else e[2] for e in edges], np.float64),
+        np.array([nan if e[3] is None else e[3] for e in edges], np.float64),
+        kind=np.array([EdgeKind.parse(e[4]) for e in edges], np.uint8),
+        valid_from=[_day(e[8]) for e in edges],
+        valid_to=[_day(e[9]) for e in edges],
+        sources=[f"{e[5]} {e[6]} ({e[7]})".strip() for e in edges],
+        names=[r[1] for r in entities] + pad,
+        hq_country=[r[3] for r in entities] + pad,
+        incorporation_country=[r[4] for r in entities] + pad,
+        lists=[r[7].split(";") if r[7] else None for r in entities],
+        node_kind=[r[2] for r in entities] + pad,
+        nationality={i: r[5] for i, r in enumerate(entities) if r[5]},
+        residence={i: r[6] for i, r in enumerate(entities) if r[6]},
+    )
+    g._index = index
+    return g

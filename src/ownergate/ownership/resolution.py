@@ -1,0 +1,124 @@
+"""Resolve a graph under a rule: per-node status, the restricted owners' stake range, and evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from ownergate.errors import InputError
+from ownergate.ownership import fixpoint
+from ownergate.ownership.evidence import Evidence, build_evidence
+from ownergate.ownership.fixpoint import Fixpoint
+from ownergate.ownership.graph import BoolArray, FloatArray, OwnershipGraph, View
+from ownergate.ownership.lookthrough import lookthrough
+from ownergate.ownership.ranges import CODES, Status, combine
+from ownergate.ownership.rules import Method, Rule, get_rule
+
+
+class Resolution:
+    """The result of :func:`resolve`: arrays over the graph's nodes, and evidence on demand."""
+
+    __slots__ = ("as_of", "graph", "in_force", "lower", "rule", "seeds", "status", "upper", "view", "w_hi", "w_lo")
+
+    def __init__(
+        self,
+        graph: OwnershipGraph,
+        rule: Rule,
+        as_of: date,
+        view: View,
+        seeds: BoolArray,
+        w_lo: FloatArray,
+        w_hi: FloatArray,
+        lower: Fixpoint,
+        upper: Fixpoint,
+        in_force: bool,
+    ) -> None:
+        self.graph, self.rule, self.as_of, self.view, self.seeds = graph, rule, as_of, view, seeds
+        self.w_lo, self.w_hi, self.lower, self.upper, self.in_force = w_lo, w_hi, lower, upper, in_force
+        self.status = combine(lower, upper)
+
+    @property
+    def share_min(self) -> FloatArray:
+        """The restricted owners' stake in each node under the lower bounds, in [0, 1]."""
+        return np.clip(self.lower.stake, 0.0, 1.0)
+
+    @property
+    def share_max(self) -> FloatArray:
+        return np.clip(self.upper.stake, 0.0, 1.0)
+
+    def status_of(self, node_id: str) -> Status:
+        return CODES[int(self.status[self.graph.idx(node_id)])]
+
+    def ids_with(self, status: Status) -> list[str]:
+        code = CODES.index(status)
+        return [self.graph.node_ids[i] for i in np.flatnonzero(self.status == code).tolist()]
+
+    def counts(self) -> dict[str, int]:
+        found = np.bincount(self.status, minlength=3)
+        return {s.value: int(found[i]) for i, s in enumerate(CODES)}
+
+    def evidence(self, node_id: str) -> Evidence:
+        """Why ``node_id`` has its status: the owners and shares that carry it, traced to seeds."""
+        return build_evidence(self, self.graph.idx(node_id))
+
+    def rows(self) -> Iterator[tuple[str, Status, float, float]]:
+        lo, hi = self.share_min, self.share_max
+        for i, nid in enumerate(self.graph.node_ids):
+            yield nid, CODES[self.status[i]], float(lo[i]), float(hi[i])
+
+
+def _seed_mask(graph: OwnershipGraph, rule: Rule, seeds: npt.ArrayLike | None, as_of: date) -> BoolArray:
+    if seeds is None:
+        return rule.seeds(graph, as_of)
+    arr = np.asarray(seeds)
+    if arr.dtype == np.bool_:
+        if arr.shape != (graph.n,):
+            raise InputError(f"a seed mask must have one value per node ({graph.n}), got shape {arr.shape}")
+        return arr.copy()
+    mask = np.zeros(graph.n, np.bool_)
+    if arr.size:
+        if arr.dtype.kind in "US" or arr.dtype == object:
+            arr = np.array([graph.idx(str(s)) for s in arr.reshape(-1)], np.int64)
+        mask[arr.astype(np.int64)] = True
+    return mask
+
+
+def run(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Fixpoint:
+    """One fixpoint of ``rule`` over ``view`` with edge weights ``w``."""
+    if rule.method is Method.AGGREGATE:
+        return fixpoint.aggregate(view, w, seeds, rule)
+    if rule.method is Method.PER_OWNER:
+        return fixpoint.per_owner(view, w, seeds, rule)
+    return lookthrough(view, w, seeds, rule)
+
+
+def resolve(
+    graph: OwnershipGraph,
+    rule: str | Rule,
+    seeds: npt.ArrayLike | None = None,
+    as_of: date | None = None,
+) -> Resolution:
+    """Resolve every node of ``graph`` under ``rule``.
+
+    ``seeds`` overrides the rule's own seed selection: a boolean mask over the nodes, an array of
+    node indices, or an array of node ids. ``as_of`` (default: today, UTC) selects the edges valid
+    on that date and decides whether the rule is in force; when it is not (BIS Affiliates Rule
+    before its effective date or while suspended) only the seeds themselves are restricted.
+    """
+    r = get_rule(rule)
+    if isinstance(as_of, datetime):
+        as_of = as_of.date()
+    day = as_of or datetime.now(UTC).date()
+    view = graph.view(r.kinds, day)
+    mask = _seed_mask(graph, r, seeds, day)
+    w_lo, w_hi = fixpoint.weights(view, r, upper=False), fixpoint.weights(view, r, upper=True)
+    in_force = r.in_force(day)
+    if not in_force:
+        lower = upper = fixpoint.seed_only(graph.n, mask)
+    else:
+        lower = run(view, w_lo, mask, r)
+        upper = run(view, w_hi, mask, r)
+    return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force)

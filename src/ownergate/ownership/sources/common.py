@@ -1,0 +1,108 @@
+"""Helpers every ownership reader shares: JSON documents or lines, percentages, countries, dates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pycountry
+
+from ownergate.errors import SourceFormatError
+
+#: an exclusive bound ("more than 25%") is taken this far inside the range
+EXCLUSIVE_NUDGE = 1e-6
+
+_UK_PARTS = {"ENGLAND", "WALES", "SCOTLAND", "NORTHERN IRELAND", "ENGLAND AND WALES", "GREAT BRITAIN", "UK"}
+
+
+def json_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """Each record of a JSON array, a single JSON object, or JSON lines, with its locator."""
+    text = path.read_text("utf-8-sig")
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith("["):
+            for k, item in enumerate(json.loads(text)):
+                yield f"item {k + 1}", item
+            return
+        if stripped.startswith("{") and "\n{" not in stripped.rstrip():
+            yield "document", json.loads(text)
+            return
+    except json.JSONDecodeError as exc:
+        raise SourceFormatError(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        line = line.strip().rstrip(",")
+        if not line or line in "[]":
+            continue
+        try:
+            yield f"line {lineno}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceFormatError(str(path), f"line {lineno}", f"invalid JSON: {exc.msg}") from None
+
+
+def percent(value: object, where: str, path: Path) -> float:
+    """A percentage (number or text, ``"50"`` or ``"50%"``) as a fraction in [0, 1]."""
+    try:
+        x = float(str(value).strip().rstrip("%"))
+    except ValueError:
+        raise SourceFormatError(str(path), where, f"share {value!r} is not a number") from None
+    if not 0 <= x <= 100:
+        raise SourceFormatError(str(path), where, f"share {value!r} is not a percentage in [0, 100]")
+    return x / 100
+
+
+def share_range(share: dict[str, Any] | None, where: str, path: Path) -> tuple[float | None, float | None]:
+    """A BODS-style share object (``exact``, ``minimum``/``maximum``, ``exclusiveMinimum``/``exclusiveMaximum``)."""
+    if not share:
+        return None, None
+    if share.get("exact") is not None:
+        x = percent(share["exact"], where, path)
+        return x, x
+    lo, hi = 0.0, 1.0
+    if share.get("minimum") is not None:
+        lo = percent(share["minimum"], where, path)
+    elif share.get("exclusiveMinimum") is not None:
+        lo = percent(share["exclusiveMinimum"], where, path) + EXCLUSIVE_NUDGE
+    if share.get("maximum") is not None:
+        hi = percent(share["maximum"], where, path)
+    elif share.get("exclusiveMaximum") is not None:
+        hi = percent(share["exclusiveMaximum"], where, path) - EXCLUSIVE_NUDGE
+    if (
+        lo == 0.0
+        and hi == 1.0
+        and not any(k in share for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"))
+    ):
+        return None, None
+    if lo > hi:
+        raise SourceFormatError(str(path), where, f"share range {share} is empty")
+    return min(lo, 1.0), max(hi, 0.0)
+
+
+def country_code(text: str | None) -> str | None:
+    """An ISO 3166 code for a country code or name ("GB", "United Kingdom", "England"); None if unknown."""
+    if not text or not text.strip():
+        return None
+    value = text.strip()
+    upper = value.upper()
+    if upper in _UK_PARTS or upper.startswith("ENGLAND"):
+        return "GB"
+    if len(value) == 2 and value.isalpha():
+        return upper
+    if len(value) > 3 and value[2] == "-" and value[:2].isalpha():
+        return upper  # an ISO 3166-2 region such as UA-43 or US-MA
+    try:
+        return str(pycountry.countries.lookup(value).alpha_2)
+    except LookupError:
+        return None
+
+
+def day(text: object) -> date | None:
+    """The date part of an ISO date or timestamp; None when empty or not a date."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return None

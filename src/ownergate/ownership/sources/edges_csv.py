@@ -1,0 +1,292 @@
+"""ownergate's own CSV contract: ``E.csv`` (entities) and ``X.csv`` (edges).
+
+- ``E.csv``: ``id,name,hq_country,incorporation_country,lists`` (lists ``;``-separated list ids);
+  optional ``kind`` (company/person), ``nationality``, ``residence``.
+- ``X.csv``: ``owner_id,owned_id,share_min,share_max`` as fractions in [0, 1]; an exact share has
+  min = max; both empty means control of unknown size. Optional ``kind`` (shares/voting/control),
+  ``source``, ``source_record``, ``valid_from``, ``valid_to`` (ISO dates).
+
+Files are read column-wise with Arrow's CSV reader and ids are mapped to node numbers with one
+hash lookup per column, so ten million edges never become ten million Python objects.
+Customers' declared owners arrive in the same layout (source ``declaration``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ownergate.errors import SourceFormatError
+from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
+
+ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
+ENTITY_OPTIONAL = ("kind", "nationality", "residence")
+EDGE_COLUMNS = ("owner_id", "owned_id", "share_min", "share_max")
+EDGE_OPTIONAL = ("kind", "source", "source_record", "valid_from", "valid_to")
+
+
+class StringColumn(Sequence[str]):
+    """A read-only sequence of strings over an Arrow array: no Python object per row until asked."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self, array: pa.Array | pa.ChunkedArray) -> None:
+        self._array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+    def __len__(self) -> int:
+        return len(self._array)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return list(self._array[i].to_pylist())
+        return str(self._array[i].as_py())
+
+    def __iter__(self) -> Iterator[str]:
+        for start in range(0, len(self._array), 65536):
+            yield from self._array.slice(start, 65536).to_pylist()
+
+
+@dataclass
+class EntityColumns:
+    ids: pa.Array
+    names: pa.Array
+    hq: pa.Array
+    inc: pa.Array
+    lists: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    optional: dict[str, dict[int, str]] = field(default_factory=dict)  # kind/nationality/residence, sparse
+
+
+@dataclass
+class EdgeColumns:
+    owner: npt.NDArray[np.int32]
+    owned: npt.NDArray[np.int32]
+    lo: npt.NDArray[np.float64]
+    hi: npt.NDArray[np.float64]
+    extra: dict[str, list[str]] = field(default_factory=dict)  # optional columns, as text
+
+
+def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...], floats: tuple[str, ...] = ()) -> pa.Table:
+    try:
+        header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV file" in str(exc):
+            raise SourceFormatError(str(path), None, "the file is empty") from None
+        header = None
+    except FileNotFoundError:
+        raise SourceFormatError(str(path), None, "no such file") from None
+    if header is None:  # the first block failed to parse: take the header line as it is
+        with path.open(encoding="utf-8-sig") as fh:
+            header = fh.readline().strip().split(",")
+    names = {h.strip().lower(): h for h in header}
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise SourceFormatError(str(path), "line 1", f"missing column(s) {', '.join(missing)} (header: {header})")
+    wanted = [c for c in (*required, *optional) if c in names]
+    types = {names[c]: (pa.float64() if c in floats else pa.string()) for c in wanted}
+    try:
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=types,
+                include_columns=[names[c] for c in wanted],
+                strings_can_be_null=False,
+                null_values=[""],
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise SourceFormatError(str(path), None, str(exc).replace("\n", " ")) from None
+    return table.rename_columns(wanted)
+
+
+def _upper(col: pa.ChunkedArray) -> pa.Array:
+    return pc.utf8_upper(pc.utf8_trim_whitespace(col.combine_chunks()))
+
+
+def _sparse(col: pa.ChunkedArray) -> dict[int, str]:
+    arr = pc.utf8_trim_whitespace(col.combine_chunks())
+    rows = pc.indices_nonzero(pc.not_equal(arr, "")).to_numpy()
+    return dict(zip(rows.tolist(), arr.take(pa.array(rows)).to_pylist(), strict=True))
+
+
+def read_entities(path: Path) -> EntityColumns:
+    t = _read(path, ENTITY_COLUMNS, ENTITY_OPTIONAL)
+    ids = pc.utf8_trim_whitespace(t["id"].combine_chunks())
+    if (len(ids) and pc.count_distinct(ids).as_py() != len(ids)) or pc.any(pc.equal(ids, "")).as_py():
+        seen: set[str] = set()
+        for k, nid in enumerate(ids.to_pylist()):
+            if not nid or nid in seen:
+                raise SourceFormatError(
+                    str(path), f"data row {k + 1}", "id is empty" if not nid else f"id {nid!r} appears twice"
+                )
+            seen.add(nid)
+    out = EntityColumns(ids, t["name"].combine_chunks(), _upper(t["hq_country"]), _upper(t["incorporation_country"]))
+    out.lists = {i: tuple(x.strip() for x in text.split(";") if x.strip()) for i, text in _sparse(t["lists"]).items()}
+    out.optional = {c: _sparse(t[c]) for c in ENTITY_OPTIONAL if c in t.column_names}
+    for i, kind in out.optional.get("kind", {}).items():
+        if kind not in (NodeKind.COMPANY, NodeKind.PERSON):
+            raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not company or person")
+    return out
+
+
+def _indices(path: Path, name: str, col: pa.ChunkedArray, ids: pa.Array) -> npt.NDArray[np.int32]:
+    found = pc.index_in(col, value_set=ids)
+    if found.null_count:
+        k = int(pc.indices_nonzero(pc.is_null(found)).to_numpy()[0])
+        value = col[k].as_py()
+        raise SourceFormatError(str(path), f"data row {k + 1}", f"{name} {value!r} is not a known entity id")
+    return np.asarray(found.to_numpy(), np.int32)
+
+
+def _floats(col: pa.ChunkedArray) -> npt.NDArray[np.float64]:
+    return np.asarray(col.to_numpy(), np.float64)
+
+
+def read_edges(path: Path, ids: pa.Array) -> EdgeColumns:
+    """Read X.csv; every owner and owned id must be one of ``ids`` (node ``i`` is ``ids[i]``)."""
+    t = _read(path, EDGE_COLUMNS, EDGE_OPTIONAL, floats=("share_min", "share_max"))
+    out = EdgeColumns(
+        _indices(path, "owner_id", t["owner_id"], ids),
+        _indices(path, "owned_id", t["owned_id"], ids),
+        _floats(t["share_min"]),
+        _floats(t["share_max"]),
+    )
+    out.extra = {c: [(v or "").strip() for v in t[c].to_pylist()] for c in EDGE_OPTIONAL if c in t.column_names}
+    _check(path, out)
+    return out
+
+
+def _check(path: Path, cols: EdgeColumns) -> None:
+    lo, hi = cols.lo, cols.hi
+    bad = (lo < 0) | (lo > 1) | (hi < 0) | (hi > 1) | (lo > hi) | (np.isnan(hi) & ~np.isnan(lo))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise SourceFormatError(
+            str(path),
+            f"data row {k + 1}",
+            f"share_min {lo[k]:g} / share_max {hi[k]:g}: shares are fractions with 0 <= share_min <= share_max <= 1 "
+            "(both empty for control of unknown size)",
+        )
+    for name in ("valid_from", "valid_to"):
+        for k, text in enumerate(cols.extra.get(name, ())):
+            if text:
+                try:
+                    date.fromisoformat(text)
+                except ValueError:
+                    raise SourceFormatError(str(path), f"data row {k + 1}", f"{name} {text!r} is not a date") from None
+    for k, text in enumerate(cols.extra.get("kind", ())):
+        if text and text.upper() not in EdgeKind.__members__:
+            raise SourceFormatError(str(path), f"data row {k + 1}", f"kind {text!r} is not shares, voting or control")
+
+
+def _categorical(col: pa.Array) -> tuple[npt.NDArray[np.int32], list[Any]]:
+    enc = col.dictionary_encode()
+    return np.asarray(enc.indices.to_numpy(), np.int32), enc.dictionary.to_pylist()
+
+
+def _dates(values: list[str] | None) -> list[date | None] | None:
+    return [date.fromisoformat(v) if v else None for v in values] if values is not None else None
+
+
+def graph_from_csv(entities: Path, edges: Path) -> OwnershipGraph:
+    """An :class:`OwnershipGraph` straight from E.csv and X.csv."""
+    ents = read_entities(entities)
+    cols = read_edges(edges, ents.ids)
+    kinds, sources, records = (cols.extra.get(c) for c in ("kind", "source", "source_record"))
+    if sources is not None or records is not None:
+        n = len(cols.owner)
+        pairs = zip(sources or [edges.name] * n, records or [f"row {k + 1}" for k in range(n)], strict=True)
+        labels: list[str | None] | None = [f"{s or edges.name} {r}".strip() for s, r in pairs]
+    else:
+        labels = None
+    optional = ents.optional
+    return OwnershipGraph.from_edges(
+        StringColumn(ents.ids),
+        cols.owner,
+        cols.owned,
+        cols.lo,
+        cols.hi,
+        kind=[EdgeKind.parse(k or "shares") for k in kinds] if kinds is not None else None,
+        valid_from=_dates(cols.extra.get("valid_from")),
+        valid_to=_dates(cols.extra.get("valid_to")),
+        sources=labels,
+        default_source=edges.name,
+        names=StringColumn(ents.names),
+        hq_country=_categorical(ents.hq),
+        incorporation_country=_categorical(ents.inc),
+        lists=ents.lists,
+        node_kind=[optional["kind"].get(i) for i in range(len(ents.ids))] if optional.get("kind") else None,
+        nationality=optional.get("nationality"),
+        residence=optional.get("residence"),
+    )
+
+
+def is_entities(header: list[str]) -> bool:
+    return set(ENTITY_COLUMNS) <= {h.strip().lower() for h in header}
+
+
+def is_edges(header: list[str]) -> bool:
+    return set(EDGE_COLUMNS) <= {h.strip().lower() for h in header}
+
+
+def parse(path: Path, header: list[str]) -> Parsed:
+    """Read one E.csv or X.csv (told apart by ``header``) into records, for the store."""
+    out = Parsed(str(path), "edges-csv")
+    if is_entities(header):
+        ents = read_entities(path)
+        opt = ents.optional
+        for i, (nid, name, hq, inc) in enumerate(
+            zip(ents.ids.to_pylist(), ents.names.to_pylist(), ents.hq.to_pylist(), ents.inc.to_pylist(), strict=True)
+        ):
+            out.entities.append(
+                EntityRecord(
+                    id=nid,
+                    name=name,
+                    kind=NodeKind(opt.get("kind", {}).get(i, NodeKind.COMPANY)),
+                    hq_country=hq or None,
+                    incorporation_country=inc or None,
+                    lists=ents.lists.get(i, ()),
+                    nationality=opt.get("nationality", {}).get(i),
+                    residence=opt.get("residence", {}).get(i),
+                    source=path.name,
+                    source_record=f"row {i + 1}",
+                )
+            )
+        return out
+    if not is_edges(header):
+        raise SourceFormatError(str(path), "line 1", f"neither an entities nor an edges header: {header}")
+    t = _read(path, EDGE_COLUMNS[:2], ())
+    ids = pc.unique(pa.chunked_array(t["owner_id"].chunks + t["owned_id"].chunks))
+    cols = read_edges(path, ids)
+    names = ids.to_pylist()
+    for k, (o, d, lo, hi) in enumerate(
+        zip(cols.owner.tolist(), cols.owned.tolist(), cols.lo.tolist(), cols.hi.tolist(), strict=True)
+    ):
+        x = {name: values[k] for name, values in cols.extra.items()}
+        out.edges.append(
+            EdgeRecord(
+                owner_id=names[o],
+                owned_id=names[d],
+                share_min=None if lo != lo else lo,
+                share_max=None if hi != hi else hi,
+                kind=EdgeKind.parse(x.get("kind") or "shares"),
+                source=x.get("source") or path.name,
+                source_record=x.get("source_record") or f"row {k + 1}",
+                valid_from=date.fromisoformat(x["valid_from"]) if x.get("valid_from") else None,
+                valid_to=date.fromisoformat(x["valid_to"]) if x.get("valid_to") else None,
+            )
+        )
+    return out

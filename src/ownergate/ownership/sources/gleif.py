@@ -1,0 +1,143 @@
+"""GLEIF golden copy: Level 1 entities, Level 2 relationship records and reporting exceptions (XML or JSON).
+
+- Level 1 (``lei-data``): node ``lei:<LEI>`` with the legal name, the legal address's country as
+  incorporation country and the headquarters address's country as headquarters.
+- Level 2 relationships (``rr-data``): "is directly/ultimately consolidated by" are accounting
+  consolidation, which carries no percentage: an edge parent -> child of kind control, size
+  unknown (rules count it as a majority only for ``possible`` unless their policy says
+  otherwise). Fund management, sub-fund and feeder relationships are not ownership and are
+  skipped. The relationship period gives the validity; an inactive relationship without an end
+  date ends at its last update.
+- Reporting exceptions (``repex-data``): kept with their category and reason (NO_KNOWN_PERSON,
+  NON_CONSOLIDATING, NATURAL_PERSONS ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree
+
+from ownergate.errors import SourceFormatError
+from ownergate.ownership.graph import EdgeKind
+from ownergate.ownership.sources.common import country_code, day, json_records
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
+
+CONSOLIDATION = {"IS_DIRECTLY_CONSOLIDATED_BY": "direct parent", "IS_ULTIMATELY_CONSOLIDATED_BY": "ultimate parent"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _to_dict(el: Element) -> Any:
+    """An XML element as the same nested dicts and lists the JSON edition uses."""
+    children = list(el)
+    if not children:
+        return (el.text or "").strip()
+    out: dict[str, Any] = {}
+    for child in children:
+        key = _local(child.tag)
+        value = _to_dict(child)
+        if key in out:
+            out[key] = out[key] if isinstance(out[key], list) else [out[key]]
+            out[key].append(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _records(path: Path, tag: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    if path.suffix.lower() == ".xml":
+        try:
+            root = ElementTree.parse(path).getroot()
+            assert root is not None
+        except ElementTree.ParseError as exc:
+            raise SourceFormatError(str(path), f"line {exc.position[0]}", f"invalid XML: {exc}") from None
+        for k, el in enumerate(e for e in root.iter() if _local(e.tag) == tag):
+            yield f"<{tag}> #{k + 1}", _to_dict(el)
+    else:
+        for where, rec in json_records(path):
+            if not isinstance(rec, dict):
+                raise SourceFormatError(str(path), where, "expected an object")
+            yield where, rec
+
+
+def _periods(rel: dict[str, Any]) -> list[dict[str, Any]]:
+    periods = rel.get("RelationshipPeriods") or []
+    if isinstance(periods, dict):
+        periods = periods.get("RelationshipPeriod", [])
+    return periods if isinstance(periods, list) else [periods]
+
+
+def parse_relationships(path: Path) -> Parsed:
+    out = Parsed(str(path), "gleif-rr")
+    for where, rec in _records(path, "RelationshipRecord"):
+        rel = rec.get("Relationship") or {}
+        rtype = rel.get("RelationshipType")
+        try:
+            child, parent = rel["StartNode"]["NodeID"], rel["EndNode"]["NodeID"]
+        except (KeyError, TypeError):
+            raise SourceFormatError(str(path), where, "relationship without StartNode/EndNode NodeID") from None
+        if rtype not in CONSOLIDATION:
+            continue
+        period = next((p for p in _periods(rel) if p.get("PeriodType") == "RELATIONSHIP_PERIOD"), {})
+        end = day(period.get("EndDate"))
+        if end is None and rel.get("RelationshipStatus") == "INACTIVE":
+            end = day((rec.get("Registration") or {}).get("LastUpdateDate"))
+        out.edges.append(
+            EdgeRecord(
+                f"lei:{parent}",
+                f"lei:{child}",
+                None,
+                None,
+                EdgeKind.CONTROL,
+                "GLEIF",
+                f"{where}: {child} {rtype} {parent} (accounting consolidation, {CONSOLIDATION[rtype]})",
+                valid_from=day(period.get("StartDate")),
+                valid_to=end,
+            )
+        )
+    return out
+
+
+def parse_exceptions(path: Path) -> Parsed:
+    out = Parsed(str(path), "gleif-repex")
+    for where, rec in _records(path, "Exception"):
+        lei = rec.get("LEI")
+        if not lei:
+            raise SourceFormatError(str(path), where, "reporting exception without an LEI")
+        reason = rec.get("ExceptionReason")
+        reasons = reason if isinstance(reason, list) else [reason]
+        out.exceptions.append(
+            ExceptionRecord(
+                f"lei:{lei}", str(rec.get("ExceptionCategory")), ";".join(str(r) for r in reasons), "GLEIF", where
+            )
+        )
+    return out
+
+
+def parse_entities(path: Path) -> Parsed:
+    out = Parsed(str(path), "gleif-lei")
+    for where, rec in _records(path, "LEIRecord"):
+        lei, entity = rec.get("LEI"), rec.get("Entity") or {}
+        if not lei:
+            raise SourceFormatError(str(path), where, "LEI record without an LEI")
+        name = entity.get("LegalName")
+        out.entities.append(
+            EntityRecord(
+                f"lei:{lei}",
+                name if isinstance(name, str) else None,
+                hq_country=country_code((entity.get("HeadquartersAddress") or {}).get("Country")),
+                incorporation_country=country_code(
+                    str(entity.get("LegalJurisdiction") or "")[:2] or (entity.get("LegalAddress") or {}).get("Country")
+                ),
+                identifiers={"lei": str(lei)},
+                source="GLEIF",
+                source_record=where,
+            )
+        )
+    return out

@@ -1,0 +1,182 @@
+"""Read and validate policy files; every error names the file, the line and the problem."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ownergate.errors import NotFoundError, PolicyError
+from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
+from ownergate.policy.yamlpos import Located, parse
+
+RULES = ("anthropic", "ofac", "bis", "eu", "uk", "lookthrough")
+REASONS = ("owned-by-unsupported-region", "owned-by-listed-party")
+
+_TOP = {"name", "version", "effective_from", "description", "lists", "screening", "ownership", "countries", "review"}
+_SECTIONS: dict[str, set[str]] = {
+    "lists": {"deny", "flag"},
+    "screening": {"deny_at", "review_at"},
+    "ownership": {"rules", "control_without_share"},
+    "countries": {"unsupported", "deny_headquarters", "deny_incorporation", "deny_ip"},
+    "review": {"possible_ownership", "unresolved", "contradicting_declarations"},
+}
+_REQUIRED = ("name", "version", "effective_from", "lists", "screening")
+
+
+class _Checker:
+    def __init__(self, doc: Located, source: str) -> None:
+        self.doc = doc
+        self.source = source
+
+    def fail(self, path: tuple[str | int, ...], problem: str) -> PolicyError:
+        line = self.doc.line(*path)
+        where = f"line {line}: " if line else ""
+        key = ".".join(str(p) for p in path)
+        return PolicyError(f"{self.source}: {where}{key + ': ' if key else ''}{problem}")
+
+    def mapping(self, path: tuple[str, ...], value: Any, allowed: set[str]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, "must be a mapping")
+        for key in value:
+            if key not in allowed:
+                raise self.fail((*path, key), f"unknown key (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    def number(self, path: tuple[str, ...], value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(path, f"must be a number, got {value!r}")
+        if not 0.0 <= float(value) <= 1.0:
+            raise self.fail(path, f"must be between 0 and 1, got {value}")
+        return float(value)
+
+    def boolean(self, path: tuple[str, ...], value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(path, f"must be true or false, got {value!r}")
+        return value
+
+    def lists(self, path: tuple[str, ...], value: Any, known: Collection[str] | None) -> frozenset[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(path, "must be a list of list ids")
+        for i, list_id in enumerate(value):
+            if known is not None and list_id not in known:
+                raise self.fail((*path, i), f"unknown list id {list_id!r}")
+        return frozenset(value)
+
+
+def parse_policy(text: str, source: str, known_lists: Collection[str] | None) -> Policy:
+    """Validate policy YAML. ``known_lists`` is the set of valid list ids (None: do not check)."""
+    doc = parse(text, source)
+    c = _Checker(doc, source)
+    top = c.mapping((), doc.data, _TOP)
+    for key in _REQUIRED:
+        if key not in top:
+            raise c.fail((), f"missing required key {key!r}")
+    sections = {name: c.mapping((name,), top.get(name, {}), keys) for name, keys in _SECTIONS.items()}
+
+    effective = top["effective_from"]
+    if not isinstance(effective, date):
+        raise c.fail(("effective_from",), f"must be a date (YYYY-MM-DD), got {effective!r}")
+    for key in ("name", "version"):
+        if not isinstance(top[key], str | int | float) or not str(top[key]).strip():
+            raise c.fail((key,), "must be a non-empty string")
+
+    deny = c.lists(("lists", "deny"), sections["lists"].get("deny", []), known_lists)
+    flag = c.lists(("lists", "flag"), sections["lists"].get("flag", []), known_lists)
+    both = deny & flag
+    if both:
+        raise c.fail(("lists",), f"lists both deny and flag: {', '.join(sorted(both))}")
+
+    screening = sections["screening"]
+    deny_at = c.number(("screening", "deny_at"), screening.get("deny_at", 0.9))
+    review_at = c.number(("screening", "review_at"), screening.get("review_at", 0.75))
+    if review_at > deny_at:
+        raise c.fail(("screening", "review_at"), f"must not exceed deny_at ({deny_at})")
+
+    own = sections["ownership"]
+    rules = own.get("rules", [])
+    if not isinstance(rules, list):
+        raise c.fail(("ownership", "rules"), "must be a list of {rule, reason}")
+    parsed_rules = []
+    for i, item in enumerate(rules):
+        path = ("ownership", "rules", i)
+        entry = c.mapping(path, item, {"rule", "reason", "lists", "threshold", "strict"})  # type: ignore[arg-type]
+        if entry.get("rule") not in RULES:
+            raise c.fail((*path, "rule"), f"unknown rule {entry.get('rule')!r} (known: {', '.join(RULES)})")
+        reason = entry.get("reason", "owned-by-listed-party")
+        if reason not in REASONS:
+            raise c.fail((*path, "reason"), f"unknown reason {reason!r} (known: {', '.join(REASONS)})")
+        seed_lists = c.lists((*path, "lists"), entry["lists"], known_lists) if "lists" in entry else None  # type: ignore[arg-type]
+        threshold = c.number((*path, "threshold"), entry["threshold"]) if "threshold" in entry else None  # type: ignore[arg-type]
+        strict = c.boolean((*path, "strict"), entry["strict"]) if "strict" in entry else None  # type: ignore[arg-type]
+        parsed_rules.append(
+            OwnershipRule(
+                entry["rule"],
+                reason,
+                tuple(sorted(seed_lists)) if seed_lists is not None else None,
+                threshold,
+                strict,
+            )
+        )
+    try:
+        unknown = UnknownControl(own.get("control_without_share", "possible"))
+    except ValueError:
+        allowed = ", ".join(u.value for u in UnknownControl)
+        raise c.fail(("ownership", "control_without_share"), f"must be one of {allowed}") from None
+
+    countries = sections["countries"]
+    unsupported = countries.get("unsupported", "unsupported_regions")
+    if not isinstance(unsupported, str):
+        raise c.fail(("countries", "unsupported"), "must name a country data set")
+
+    def flag_of(section: str, key: str, default: bool) -> bool:
+        return c.boolean((section, key), sections[section].get(key, default))
+
+    return Policy(
+        name=str(top["name"]),
+        version=str(top["version"]),
+        effective_from=effective,
+        description=str(top.get("description", "")).strip(),
+        deny_lists=deny,
+        flag_lists=flag,
+        deny_at=deny_at,
+        review_at=review_at,
+        ownership=tuple(parsed_rules),
+        unknown_control=unknown,
+        countries=unsupported,
+        deny_headquarters=flag_of("countries", "deny_headquarters", True),
+        deny_incorporation=flag_of("countries", "deny_incorporation", False),
+        deny_ip=flag_of("countries", "deny_ip", True),
+        review_possible_ownership=flag_of("review", "possible_ownership", True),
+        review_unresolved=flag_of("review", "unresolved", True),
+        review_contradictions=flag_of("review", "contradicting_declarations", True),
+        source=source,
+        text=text,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def shipped_names() -> list[str]:
+    """The policies that ship with ownergate."""
+    folder = resources.files("ownergate.policy") / "shipped"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def read_policy(name_or_path: str, known_lists: Collection[str] | None) -> Policy:
+    """A shipped policy by name, or a policy file by path."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise PolicyError(f"{path}: cannot read policy file: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise PolicyError(f"{path}: policy file is not UTF-8 text") from None
+        return parse_policy(text, str(path), known_lists)
+    if name_or_path not in shipped_names():
+        raise NotFoundError(f"no policy {name_or_path!r}: shipped policies are {', '.join(shipped_names())}")
+    resource = resources.files("ownergate.policy") / "shipped" / f"{name_or_path}.yaml"
+    return parse_policy(resource.read_text("utf-8"), f"{name_or_path}.yaml", known_lists)

@@ -1,0 +1,56 @@
+"""A policy: which lists deny or flag, which ownership rules apply, what goes to review.
+
+Policies are YAML files (see ``docs/policies.md``), validated by ``ownergate.policy.loader``.
+Every decision names the policy and the version it was made under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class UnknownControl(StrEnum):
+    """How control of unknown size (GLEIF consolidation, OFAC "Owned or Controlled By") counts."""
+
+    POSSIBLE = "possible"  # as a majority under the upper bound only: can make a case "possible"
+    MAJORITY = "majority"  # as a full majority stake: can make a case "restricted"
+    IGNORE = "ignore"  # not at all
+
+
+@dataclass(frozen=True, slots=True)
+class OwnershipRule:
+    rule: str  # a rule of ownergate.ownership: anthropic, ofac, bis, eu, uk, lookthrough
+    reason: str  # the reason code a restricted result gives: owned-by-unsupported-region | owned-by-listed-party
+    lists: tuple[str, ...] | None = None  # seed lists replacing the rule's own (None: the rule's)
+    threshold: float | None = None  # replaces the rule's threshold
+    strict: bool | None = None  # True: the stake must exceed the threshold; False: reach it
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    version: str
+    effective_from: date
+    description: str
+    deny_lists: frozenset[str]  # an entry on one of these, matched at or above deny_at, denies
+    flag_lists: frozenset[str]  # an entry on one of these sends the customer to review
+    deny_at: float  # screening score at or above which a hit counts as a match
+    review_at: float  # screening score at or above which (and below deny_at) a hit is a possible match
+    ownership: tuple[OwnershipRule, ...]
+    unknown_control: UnknownControl
+    countries: str  # the country data set naming unsupported regions ("unsupported_regions")
+    deny_headquarters: bool  # a customer headquartered in an unsupported region is denied
+    deny_incorporation: bool  # a customer incorporated in an unsupported region is denied
+    deny_ip: bool  # requests from addresses in unsupported regions are denied
+    review_possible_ownership: bool
+    review_unresolved: bool
+    review_contradictions: bool
+    source: str = ""  # the file the policy was read from
+    text: str = field(default="", repr=False)  # the YAML as written, kept for reproducibility
+    sha256: str = ""
+
+    @property
+    def ref(self) -> str:
+        return f"{self.name}@{self.version}"

@@ -1,0 +1,106 @@
+"""Appending to the chain: the documented hash, one transaction with the change, append-only."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Callable
+
+import pytest
+
+from ownergate.audit import GENESIS, AuditRecord, append
+from ownergate.audit.chain import head, records
+from ownergate.clock import FixedClock
+from ownergate.errors import InputError
+from ownergate.store import Store, open_store
+
+Filler = Callable[[Store, int], list[AuditRecord]]
+
+
+def documented_hash(record: dict[str, object], details_text: str) -> str:
+    """The recipe of docs/audit.md, written out independently of the library."""
+    fields = [record[k] for k in ("seq", "at", "actor", "action", "subject")] + [details_text, record["prev_hash"]]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def test_records_chain_from_genesis(store: Store, fill: Filler) -> None:
+    made = fill(store, 5)
+    assert [r.seq for r in made] == [1, 2, 3, 4, 5]
+    assert made[0].prev_hash == GENESIS
+    for before, after in itertools.pairwise(made):
+        assert after.prev_hash == before.hash
+    with store.read() as tx:
+        stored = list(records(tx))
+        assert head(tx) == (5, made[-1].hash)
+    assert stored == made
+    assert made[0].at == "2026-01-01T00:00:00.000000Z"
+    assert made[1].at == "2026-01-01T00:01:00.000000Z"
+
+
+def test_hash_follows_the_documented_recipe(store: Store, fill: Filler) -> None:
+    for record in fill(store, 3):
+        details = json.dumps(record.details_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert details == record.details
+        assert documented_hash(record.as_dict(), details) == record.hash
+
+
+def test_record_commits_with_the_change_or_not_at_all(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("policy", "v2"))
+        append(tx, actor="alice", action="policy.change", subject="policy:default", details={"to": "v2"})
+        raise RuntimeError("the change failed")
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("policy", "v3"))
+        record = append(tx, actor="alice", action="policy.change", subject="policy:default", details={"to": "v3"})
+    assert record.seq == 1  # the rolled-back append left no trace, not even a seq
+    with store.read() as tx:
+        assert [r.details_dict() for r in records(tx)] == [{"to": "v3"}]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"details": {"x": {1, 2}}}, "not plain JSON"),
+        ({"details": {"x": float("nan")}}, "not plain JSON"),
+        ({"actor": " "}, "non-empty actor"),
+        ({"action": ""}, "non-empty action"),
+    ],
+)
+def test_bad_records_are_refused(sqlite_store: Store, kwargs: dict[str, object], message: str) -> None:
+    fields: dict[str, object] = {"actor": "alice", "action": "x", "subject": "s", "details": {}} | kwargs
+    with pytest.raises(InputError, match=message), sqlite_store.transaction() as tx:
+        append(tx, **fields)  # type: ignore[arg-type]
+    with sqlite_store.read() as tx:
+        assert head(tx) == (0, GENESIS)
+        assert tx.scalar("SELECT COUNT(*) FROM audit_log") == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 2"],
+)
+def test_audit_rows_cannot_be_changed(store: Store, fill: Filler, statement: str) -> None:
+    made = fill(store, 3)
+    with pytest.raises(Exception, match="append-only"), store.transaction() as tx:
+        tx.execute(statement)
+    with store.read() as tx:
+        assert list(records(tx)) == made
+
+
+@pytest.mark.postgres
+def test_truncate_is_refused_on_postgres(pg_url: str, fill: Filler) -> None:
+    with open_store(pg_url) as store:
+        fill(store, 2)
+        with pytest.raises(Exception, match="append-only"), store.transaction() as tx:
+            tx.execute("TRUNCATE audit_log")
+        with store.read() as tx:
+            assert tx.scalar("SELECT COUNT(*) FROM audit_log") == 2
+
+
+def test_clock_is_used_for_times(sqlite_store: Store) -> None:
+    clock = FixedClock("2030-02-03T04:05:06.789Z")
+    with sqlite_store.transaction() as tx:
+        record = append(tx, actor="a", action="b", subject="", details={}, clock=clock)
+    assert record.at == "2030-02-03T04:05:06.789000Z"

@@ -1,0 +1,66 @@
+"""The issue's cases, both ways round, and the peers' false positives, as pairwise comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownergate.matching.index import DEFAULT_THRESHOLD
+from ownergate.matching.score import compare_names
+from ownergate.sources.model import Schema
+
+MATCHES = [
+    ("GUANGZHOU HAIGE COMM GRP", "Guangzhou Haige Communications Group Incorporated Company"),
+    ("Huawei Technologies Co., Ltd.", "HUAWEI TECHNOLOGIES CO. LTD."),
+    ("中国电子科技集团公司", "China Electronics Technology Group Corporation"),
+    ("Haige Guangzhou", "Guangzhou Haige"),
+    ("CNOOC ENERGY TECH & SRVCES LTD", "CNOOC Energy Technology & Services Limited"),
+    ("Публичное акционерное общество Сбербанк", "Sberbank PJSC"),
+    ("ООО Газпром", "Gazprom LLC"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), MATCHES)
+def test_issue_cases_match_both_ways(a: str, b: str) -> None:
+    for x, y in ((a, b), (b, a)):
+        score, explanation = compare_names(x, y)
+        assert score >= DEFAULT_THRESHOLD, (x, y, explanation)
+        assert explanation[0][0] == "name"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "schema"),
+    [
+        ("BELLETECH CORP", "11420 CORP.", Schema.ORGANIZATION),
+        ("emma daniels", "EMMA LLC", Schema.ORGANIZATION),
+        ("Acme Trading Group Ltd", "Zenith Trading Group Ltd", Schema.ORGANIZATION),
+        ("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", Schema.PERSON),
+        ("William Mutua", "William Ruto", Schema.PERSON),
+    ],
+)
+def test_shared_forms_or_generic_words_never_match_alone(a: str, b: str, schema: Schema) -> None:
+    for x, y in ((a, b), (b, a)):
+        score, explanation = compare_names(x, y, schema)
+        assert score < DEFAULT_THRESHOLD, (x, y, explanation)
+
+
+def test_explanation_names_the_aligned_words() -> None:
+    score, explanation = compare_names("Putin, Vladimir", "Vladimir Vladimirovich Putin", Schema.PERSON)
+    assert score >= 0.9
+    feature, contribution, detail = explanation[0]
+    assert feature == "name" and contribution == score
+    assert "putin~putin" in detail and "unmatched: vladimirovich" in detail
+
+
+def test_differing_legal_form_is_weak_negative_evidence() -> None:
+    same, _ = compare_names("Acme Widgets GmbH", "Acme Widgets GmbH")
+    differ, explanation = compare_names("Acme Widgets AG", "Acme Widgets GmbH")
+    assert same == 1.0
+    assert 0.8 < differ < same
+    assert any(f == "legal-form" and c < 0 for f, c, _ in explanation)
+
+
+@pytest.mark.parametrize("bad", ["", "x", "\x00\x01", "!!!", "a" * 10_000, "中" * 10_000, "Ab Вг 中 ك"])
+def test_odd_input_never_crashes(bad: str) -> None:
+    score, explanation = compare_names(bad, "Acme Corporation")
+    assert 0.0 <= score <= 1.0
+    assert explanation

@@ -1,0 +1,105 @@
+"""The incremental resolver always equals a full recompute (property test on random graphs with cycles)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ownergate.ownership import OwnershipGraph, Status, resolve
+from ownergate.ownership.incremental import IncrementalResolver
+
+from .helpers import graph
+
+N = 7
+SHARES = st.sampled_from([0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 1.0, (0.25, 0.5), (0.5, 0.75), (0.0, 0.3), None])
+EDGE = st.tuples(st.integers(0, N - 1), st.integers(0, N - 1), SHARES)
+OP = st.one_of(
+    st.tuples(st.just("add"), EDGE),
+    st.tuples(st.just("remove"), st.tuples(st.integers(0, N - 1), st.integers(0, N - 1))),
+    st.tuples(st.just("add_seed"), st.integers(0, N - 1)),
+    st.tuples(st.just("remove_seed"), st.integers(0, N - 1)),
+)
+
+
+def build(edges: list[tuple[int, int, object]]) -> OwnershipGraph:
+    folded: dict[tuple[int, int], object] = {}
+    for u, v, s in edges:
+        folded[(u, v)] = s  # the resolver's add_edge replaces a pair's share
+    return graph([f"n{i}" for i in range(N)], [(f"n{u}", f"n{v}", s) for (u, v), s in folded.items()])  # type: ignore[misc]
+
+
+def apply(inc: IncrementalResolver, op: tuple[str, object]) -> set[str]:
+    name, arg = op
+    if name == "add":
+        u, v, s = arg  # type: ignore[misc]
+        lo, hi = (s, s) if not isinstance(s, tuple) else s
+        return inc.add_edge(f"n{u}", f"n{v}", lo, hi)
+    if name == "remove":
+        u, v = arg  # type: ignore[misc]
+        return inc.remove_edge(f"n{u}", f"n{v}")
+    if name == "add_seed":
+        return inc.add_seed(f"n{arg}")
+    return inc.remove_seed(f"n{arg}")
+
+
+def check(rule: str, edges: list[tuple[int, int, object]], seeds: list[int], ops: list[tuple[str, object]]) -> None:
+    g = build(edges)
+    inc = IncrementalResolver(g, rule, seeds=[f"n{s}" for s in seeds])
+    before = inc.statuses()
+    for op in ops:
+        changed = apply(inc, op)
+        full = resolve(inc.to_graph(), rule, seeds=np.array(inc.seeds, np.bool_))
+        now = inc.statuses()
+        expected = {nid: full.status_of(nid) for nid in inc.ids}
+        assert now == expected, op
+        assert changed == {nid for nid in now if before.get(nid, Status.CLEAR) is not now[nid]}, op
+        for i, nid in enumerate(inc.ids):
+            lo, hi = inc.share_range(nid)
+            assert lo == pytest.approx(full.share_min[i], abs=1e-9)
+            assert hi == pytest.approx(full.share_max[i], abs=1e-9)
+        before = now
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rule=st.sampled_from(["ofac", "anthropic"]),
+    edges=st.lists(EDGE, max_size=14),
+    seeds=st.lists(st.integers(0, N - 1), max_size=3),
+    ops=st.lists(OP, min_size=1, max_size=8),
+)
+def test_incremental_equals_full_recompute(rule: str, edges, seeds, ops) -> None:  # type: ignore[no-untyped-def]
+    check(rule, edges, seeds, ops)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rule=st.sampled_from(["uk", "lookthrough"]),
+    edges=st.lists(EDGE, max_size=10),
+    seeds=st.lists(st.integers(0, N - 1), max_size=3),
+    ops=st.lists(OP, min_size=1, max_size=4),
+)
+def test_recomputing_rules_also_match(rule: str, edges, seeds, ops) -> None:  # type: ignore[no-untyped-def]
+    check(rule, edges, seeds, ops)
+
+
+def test_removing_the_outside_stake_frees_a_cycle() -> None:
+    g = graph(["x+us-ofac-sdn", "a", "b"], [("x", "a", 0.6), ("a", "b", 1.0), ("b", "a", 1.0)])
+    inc = IncrementalResolver(g, "ofac")
+    assert inc.status("b") is Status.RESTRICTED
+    assert inc.remove_edge("x", "a") == {"a", "b"}
+    assert inc.status("a") is Status.CLEAR and inc.status("b") is Status.CLEAR
+    assert inc.add_edge("x", "b", 0.25, 0.5) == {"a", "b"}
+    assert inc.status("a") is Status.POSSIBLE
+
+
+def test_rule_out_of_force_only_moves_seeds() -> None:
+    g = graph(["x+us-bis-entity", "a"], [("x", "a", 0.9)])
+    inc = IncrementalResolver(g, "bis", as_of=date(2026, 1, 1))
+    assert inc.status("a") is Status.CLEAR
+    assert inc.add_edge("x", "a", 1.0) == set()
+    assert inc.add_seed("a") == {"a"}
+    assert inc.remove_seed("x") == {"x"}

@@ -1,0 +1,120 @@
+"""The ownership tables on both backends: atomic loads, replace on reload, the graph read back, ``ownership load``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ownergate.errors import SourceFormatError
+from ownergate.ownership import Status, resolve
+from ownergate.ownership.repository import add_edges, load_graph, load_ownership
+from ownergate.ownership.sources.records import EdgeRecord
+from ownergate.store import Store
+
+COUNTS = {
+    "ownership_entities": "SELECT COUNT(*) FROM ownership_entities",
+    "ownership_edges": "SELECT COUNT(*) FROM ownership_edges",
+    "ownership_exceptions": "SELECT COUNT(*) FROM ownership_exceptions",
+}
+
+
+def counts(store: Store) -> tuple[int, ...]:
+    with store.read() as tx:
+        return tuple(int(tx.scalar(sql)) for sql in COUNTS.values())
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text.strip() + "\n")
+    return path
+
+
+def test_load_real_files_and_resolve(store: Store, testdata: Path) -> None:
+    result = load_ownership(
+        store,
+        [
+            testdata / "bods/fixtures/01-direct-ownership.json",
+            testdata / "bods/fixtures/11-anonymous-person.json",
+            testdata / "gleif/lei-data.json",
+            testdata / "gleif/rr-data.xml",
+            testdata / "gleif/repex-data.json",
+            testdata / "psc/psc-data-8.json",
+        ],
+    )
+    assert [f.format for f in result.files] == ["bods", "bods", "gleif-lei", "gleif-rr", "gleif-repex", "psc"]
+    entities, edges, exceptions = counts(store)
+    assert (edges, exceptions) == (result.edges, result.exceptions) == (2 + 2 + 6, 1 + 10)
+    assert entities == 2 + 1 + 13 + 6  # PSC's company appears in six records: one row
+    g = load_graph(store)
+    assert g.n >= 16
+    res = resolve(g, "lookthrough", seeds=["bods:rec-jane-smith-1975"])
+    ev = res.evidence("bods:rec-acme-holdings-ltd")
+    assert ev.status is Status.RESTRICTED
+    assert ev.edges[0].source.endswith("(01-direct-ownership.json)")  # type: ignore[union-attr]
+    assert g.hq(g.idx("lei:001GPB6A9XPE8XJICC14")) == "US"
+
+
+def test_reload_replaces_and_failed_load_changes_nothing(store: Store, tmp_path: Path) -> None:
+    e = write(
+        tmp_path / "E.csv",
+        "id,name,hq_country,incorporation_country,lists\nky,Acme KY,CN,KY,\nsg,Acme SG,SG,SG,\nx,X,US,US,us-ofac-sdn",
+    )
+    x = write(tmp_path / "X.csv", "owner_id,owned_id,share_min,share_max,valid_to\nky,sg,1,1,\nx,sg,0.2,0.2,2020-01-01")
+    load_ownership(store, [e, x])
+    load_ownership(store, [x])
+    assert counts(store) == (3, 2, 0)
+    bad = write(tmp_path / "bad.csv", "owner_id,owned_id,share_min,share_max\nky,sg,0.5,0.4")
+    with pytest.raises(SourceFormatError, match=r"bad\.csv: data row 1"):
+        load_ownership(store, [write(tmp_path / "X2.csv", "owner_id,owned_id,share_min,share_max\nsg,x,1,1"), bad])
+    assert counts(store) == (3, 2, 0)
+    g = load_graph(store, as_of=date(2026, 1, 1))
+    assert g.m == 1  # the edge that ended in 2020 is left out
+    assert resolve(g, "anthropic").status_of("sg") is Status.RESTRICTED
+    assert g.node_lists(g.idx("x")) == ("us-ofac-sdn",)
+    assert load_graph(store).m == 2
+
+
+def test_declared_owners_are_added_as_edges(store: Store) -> None:
+    with store.transaction() as tx:
+        add_edges(
+            tx,
+            [EdgeRecord("holder", "customer-1", 0.6, 0.6, source="declaration", source_record="form 7")],
+            "declaration:customer-1",
+        )
+    g = load_graph(store)
+    res = resolve(g, "ofac", seeds=["holder"])
+    assert res.status_of("customer-1") is Status.RESTRICTED
+    assert res.evidence("customer-1").edges[0].source == "declaration form 7 (declaration:customer-1)"
+
+
+def test_ownership_load_cli(tmp_path: Path, testdata: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ownergate",
+            "--db",
+            str(db),
+            "ownership",
+            "load",
+            str(testdata / "ownership/edges_ofac_cons_enhanced_relationships.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "278 edges" in run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "ownergate", "--db", str(db), "ownership", "load", "--format", "nope", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 3 and "unknown ownership format 'nope'" in bad.stderr

@@ -1,0 +1,162 @@
+"""The ownership readers on real files: BODS 0.4 (with the fixtures' expected outcomes), GLEIF, PSC, OFAC, 1260H."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ownergate.errors import SourceFormatError
+from ownergate.ownership import EdgeKind, OwnershipGraph, Status, cone, resolve
+from ownergate.ownership.sources.formats import detect, parse_file
+from ownergate.ownership.sources.records import Parsed
+
+
+def as_graph(*parsed: Parsed) -> OwnershipGraph:
+    ids: dict[str, int] = {}
+    names: dict[str, str | None] = {}
+    for p in parsed:
+        for e in p.entities:
+            ids.setdefault(e.id, len(ids))
+            names[e.id] = e.name
+        for x in p.edges:
+            ids.setdefault(x.owner_id, len(ids))
+            ids.setdefault(x.owned_id, len(ids))
+    edges = [x for p in parsed for x in p.edges]
+    nan = float("nan")
+    return OwnershipGraph.from_edges(
+        list(ids),
+        [ids[x.owner_id] for x in edges],
+        [ids[x.owned_id] for x in edges],
+        [nan if x.share_min is None else x.share_min for x in edges],
+        [nan if x.share_max is None else x.share_max for x in edges],
+        kind=[int(x.kind) for x in edges],
+        sources=[f"{x.source} {x.source_record}" for x in edges],
+        names=[names.get(i) for i in ids],
+    )
+
+
+def test_bods_fixture_direct_ownership(testdata: Path) -> None:
+    p = parse_file(testdata / "bods/fixtures/01-direct-ownership.json")
+    assert p.format == "bods"
+    assert {e.kind.value for e in p.entities} == {"company", "person"}
+    jane = next(e for e in p.entities if e.kind == "person")
+    assert jane.name == "Jane Smith" and jane.nationality == "GB"
+    # both interests kept, not collapsed
+    assert sorted((e.kind, e.share_min) for e in p.edges) == [(EdgeKind.SHARES, 0.75), (EdgeKind.VOTING, 0.75)]
+    g = as_graph(p)
+    # "find UBO" from Acme returns Jane with one hop and 75%
+    assert cone(g, "bods:rec-acme-holdings-ltd") == {"bods:rec-jane-smith-1975"}
+    res = resolve(g, "lookthrough", seeds=["bods:rec-jane-smith-1975"])
+    assert res.share_min[g.idx("bods:rec-acme-holdings-ltd")] == pytest.approx(0.75)
+    assert res.status_of("bods:rec-acme-holdings-ltd") is Status.RESTRICTED
+    ev = res.evidence("bods:rec-acme-holdings-ltd")
+    assert ev.edges[0].source.startswith("bods-fixtures BODS statement f01-r1")  # type: ignore[union-attr]
+
+
+def test_bods_fixture_circular_ownership_terminates_without_inflating(testdata: Path) -> None:
+    p = parse_file(testdata / "bods/fixtures/10-circular-ownership.json")
+    assert len(p.edges) == 2  # both sides of the cycle kept
+    g = as_graph(p)
+    alpha, beta = "bods:rec-alpha-corp", "bods:rec-beta-corp"
+    assert cone(g, alpha) == {beta} and cone(g, beta) == {alpha}  # never its own owner
+    res = resolve(g, "lookthrough", seeds=[alpha])
+    assert res.share_min[g.idx(beta)] == pytest.approx(1.0)  # not 200%
+    assert resolve(g, "ofac").counts() == {"clear": 2, "possible": 0, "restricted": 0}
+
+
+def test_bods_fixture_declared_unknown_owner(testdata: Path) -> None:
+    p = parse_file(testdata / "bods/fixtures/11-anonymous-person.json")
+    assert [e.kind.value for e in p.entities] == ["company"]  # no made-up person
+    assert p.edges == []
+    (x,) = p.exceptions
+    assert x.entity_id == "bods:rec-opaque-holdings-sa"
+    assert x.reason == "subjectUnableToConfirmOrIdentifyBeneficialOwner"
+    assert "unable to identify any beneficial owner" in x.source_record
+
+
+def test_bods_ranges_and_indirect_interests(testdata: Path) -> None:
+    p = parse_file(testdata / "bods/bods-package-linking-annotations.json")
+    (edge,) = p.edges
+    assert edge.share_min == pytest.approx(0.25, abs=1e-5) and edge.share_min > 0.25
+    assert edge.share_max == pytest.approx(0.5, abs=1e-5) and edge.share_max < 0.5
+    # the indirect 30% of indirect-ownership.json is made of components: not counted twice
+    p = parse_file(testdata / "bods/indirect-ownership.json")
+    assert all("indirect" not in e.source_record for e in p.edges)
+    assert sorted(str(e.share_min) for e in p.edges) == ["0.6", "None"]
+
+
+def test_gleif_consolidation_is_control_of_unknown_size(testdata: Path) -> None:
+    for name in ("rr-data.xml", "rr-data.json"):
+        p = parse_file(testdata / "gleif" / name)
+        assert p.format == "gleif-rr"
+        assert len(p.edges) == 2  # fund relationships skipped
+        assert all(e.kind is EdgeKind.CONTROL and e.share_min is None for e in p.edges)
+        assert {e.owned_id for e in p.edges} == {"lei:010CMKZ3VON21WF2ZD45"}  # direct and ultimate parent
+    repex = parse_file(testdata / "gleif/repex-data.xml")
+    assert {x.reason for x in repex.exceptions} >= {"NO_KNOWN_PERSON", "NON_CONSOLIDATING"}
+    lei = parse_file(testdata / "gleif/lei-data.json")
+    g = as_graph(lei, parse_file(testdata / "gleif/rr-data.json"))
+    res = resolve(g, "ofac", seeds=["lei:ZZG38T0MDR3QY1ETUA76"])
+    assert res.status_of("lei:010CMKZ3VON21WF2ZD45") is Status.POSSIBLE  # a majority only for review
+
+
+def test_psc_bands_become_ranges(testdata: Path) -> None:
+    p = parse_file(testdata / "psc/rsp_psc_individual.json")
+    assert {(e.kind, round(e.share_min or 0, 4), e.share_max) for e in p.edges} == {
+        (EdgeKind.SHARES, 0.25, 0.5),
+        (EdgeKind.VOTING, 0.25, 0.5),
+    }
+    person = next(e for e in p.entities if e.kind == "person")
+    assert person.nationality == "British" or person.nationality == "GB"
+    assert person.residence == "GB"
+    ceased = parse_file(testdata / "psc/rsp_psc_ceased_on.json")
+    assert {str(e.valid_to) for e in ceased.edges} == {"2016-10-11"}
+    top = parse_file(testdata / "psc/psc-data-1.json")
+    assert [(e.share_min, e.share_max) for e in top.edges] == [(0.75, 1.0)]
+
+
+def test_ofac_owned_or_controlled_by(testdata: Path) -> None:
+    p = parse_file(testdata / "ownership/edges_ofac_cons_enhanced_relationships.csv")
+    assert len(p.edges) == 278
+    g = as_graph(p)
+    res = resolve(g, "ofac", seeds=["ofac:17013"])  # VTB
+    assert res.status_of("ofac:17017") is Status.POSSIBLE  # BM Bank: owned or controlled, size unknown
+    assert "Owned or Controlled By VTB" in res.evidence("ofac:17017").describe()
+
+
+def test_dod_1260h_parents(testdata: Path) -> None:
+    p = parse_file(testdata / "ownership/edges_dod1260h_subsidiary_parent.csv")
+    assert len(p.edges) == 197
+    g = as_graph(p)
+    avic = "name:aviation-industry-corporation-of-china-ltd"
+    assert "name:avic-heavy-machinery-company-limited" in {
+        g.node_ids[int(i)] for i in np.flatnonzero(resolve(g, "ofac", seeds=[avic]).status == 1)
+    }
+
+
+def test_bad_files_name_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text(
+        json.dumps(
+            [
+                {
+                    "recordType": "relationship",
+                    "recordId": "r",
+                    "recordDetails": {
+                        "subject": "a",
+                        "interestedParty": "b",
+                        "interests": [{"type": "shareholding", "share": {"exact": 150}}],
+                    },
+                }
+            ]
+        )
+    )
+    with pytest.raises(SourceFormatError, match=r"x.json: item 1 interest 1: share 150 is not a percentage"):
+        parse_file(bad)
+    unknown = tmp_path / "y.json"
+    unknown.write_text('{"hello": 1}')
+    with pytest.raises(SourceFormatError, match="cannot tell the ownership format"):
+        detect(unknown)
