@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Collection
 from typing import Any
 
 from ownergate.errors import InputError
+from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
 from ownergate.service.geoip import country_of, parse_ip
 from ownergate.service.keys import KEY_PATTERN
-from ownergate.service.regions import unsupported_countries
 from ownergate.service.replica import Replica
 from ownergate.service.table import Entry
 
@@ -68,19 +67,22 @@ UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
 class Checker:
     """Answers checks from a :class:`Replica`'s table, failing closed when it is too old."""
 
-    __slots__ = ("fail_closed", "max_staleness", "replica", "unsupported")
+    __slots__ = ("fail_closed", "max_staleness", "regions", "replica", "unsupported")
 
     def __init__(
         self,
         replica: Replica,
         max_staleness: float = 300.0,
         fail_closed: bool = True,
-        unsupported: Collection[str] | None = None,
+        regions: UnsupportedRegions | None = None,
     ) -> None:
         self.replica = replica
         self.max_staleness = max_staleness
         self.fail_closed = fail_closed
-        self.unsupported = frozenset(unsupported if unsupported is not None else unsupported_countries())
+        # The policy area's versioned list (the latest version). IP data is per country, so the
+        # sub-national regions in that list cannot be told apart by address.
+        self.regions = regions or unsupported_regions()
+        self.unsupported = frozenset(self.regions.countries)
 
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
@@ -118,8 +120,8 @@ class Checker:
             return None
         return {
             "code": "ip-unsupported-region",
-            "message": f"requests from {country} are not supported",
-            "evidence": {"ip": canonical, "country": country},
+            "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
+            "evidence": {"ip": canonical, "country": country, "regions_version": self.regions.version},
         }
 
 
