@@ -28,7 +28,7 @@ from ownergate.sources.text import (
     slug,
     split,
 )
-from ownergate.sources.xmlsafe import flatten, parse_xml
+from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml
 
 _URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw"
 LISTS = (ListInfo("eu-fsf", "EU Consolidated Financial Sanctions List", "European Commission (FISMA)", _URL),)
@@ -121,7 +121,7 @@ class EuXmlSource(ListSource):
         return not path.is_dir() and b"<export" in head and b"sanctionEntity" in head
 
     def published(self, path: Path) -> date | None:
-        return parse_date(parse_xml(path, read_bytes(path)).get("generationDate", "")[:10])
+        return date_in_head(path, r'generationDate="(\d{4}-\d{2}-\d{2})')
 
     def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
         root = parse_xml(path, read_bytes(path))
