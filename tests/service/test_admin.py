@@ -112,8 +112,9 @@ def test_four_eyes_override_reaches_check_within_a_second(client: TestClient, ga
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
     trail = client.get("/admin/audit", headers=_auth(people["approver"])).json()
     actions = [(r["actor"], r["action"], r["subject"]) for r in trail]
-    assert ("ana", "override.propose", "sg-acme") in actions and ("bob", "override.approve", "sg-acme") in actions
-    assert ("ana", "override.withdraw", "us-review") in actions
+    assert ("ana", "override.proposed", "customer:sg-acme") in actions
+    assert ("bob", "override.approved", "customer:sg-acme") in actions
+    assert ("ana", "override.withdrawn", "customer:us-review") in actions
     assert client.get("/admin/audit", headers=_auth(people["analyst"])).status_code == 403
     approver = _auth(people["approver"])
     assert client.get("/admin/audit", params={"since": "2099-01-01"}, headers=approver).json() == []

@@ -1,5 +1,5 @@
-"""The admin API's side of overrides: roles, a bounded duration, the audit record and the replica
-notification around the four-eyes workflow of :mod:`ownergate.decisions.overrides`.
+"""The admin API's side of overrides: roles, a bounded duration and the replica notification around
+the four-eyes workflow of :mod:`ownergate.decisions.overrides` (which writes the audit records).
 
 An analyst (or higher) proposes; an approver (or higher) who is not the proposer approves or
 rejects; the proposer may withdraw a proposal. Approval records a change in the same transaction,
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ownergate import audit
 from ownergate.decisions import overrides as workflow
 from ownergate.decisions.overrides import Override
 from ownergate.errors import InputError
@@ -44,7 +43,6 @@ def propose(
             actor=actor.name,
             now=now,
         )
-        audit.append(tx, actor=actor.name, action="override.propose", subject=customer_id, details=found.to_dict())
     return found
 
 
@@ -54,13 +52,6 @@ def review(store: Store, actor: Actor, override_id: int, approve: bool, note: st
     step = workflow.approve if approve else workflow.reject
     with store.transaction() as tx:
         found = step(tx, override_id, actor=actor.name, now=datetime.now(UTC), note=note or "")
-        audit.append(
-            tx,
-            actor=actor.name,
-            action="override.approve" if approve else "override.reject",
-            subject=found.customer_id,
-            details=found.to_dict(),
-        )
         change = record_change(tx, store, [found.customer_id]) if approve else None
     if change is not None:
         published(store, change)
@@ -71,9 +62,6 @@ def withdraw(store: Store, actor: Actor, override_id: int) -> Override:
     """The proposer withdraws a proposal that nobody has reviewed yet."""
     with store.transaction() as tx:
         found = workflow.withdraw(tx, override_id, actor=actor.name, now=datetime.now(UTC))
-        audit.append(
-            tx, actor=actor.name, action="override.withdraw", subject=found.customer_id, details=found.to_dict()
-        )
     return found
 
 
