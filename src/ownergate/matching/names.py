@@ -16,7 +16,7 @@ from ownergate.matching.han import translate
 from ownergate.matching.normalise import ascii_fold, clean
 from ownergate.matching.orgforms import split_forms
 from ownergate.matching.tokens import phonetic
-from ownergate.matching.transliterate import is_abjad, latin_variants
+from ownergate.matching.transliterate import is_abjad, is_latin, latin_variants
 from ownergate.sources.model import Schema
 
 MAX_TOKENS = 24
@@ -122,7 +122,7 @@ def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, 
     plain = ascii_fold(cleaned) if not cleaned.isascii() and is_abjad(cleaned) else None
     out: dict[tuple[str, ...], NameForm] = {}
     for text in texts:
-        form = _form(text, schema, text == plain, not cleaned.isascii())
+        form = _form(text, schema, text == plain, not is_latin(cleaned))
         if form is not None:
             out.setdefault(form.tokens, form)
     return tuple(out.values())
