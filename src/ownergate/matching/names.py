@@ -63,6 +63,20 @@ TITLES = frozenset(
 )
 
 
+#: Roman numerals after the first word of an organisation's or vessel's name: a series number.
+ROMAN = {
+    r: str(i) for i, r in enumerate(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"], start=1)
+}
+_LEET = str.maketrans("013457", "oieast")
+
+
+def deobfuscate(token: str) -> str:
+    """Digits standing for letters inside a word ("Ig0r Sech1n") become those letters."""
+    if token.isalpha() or token.isdigit() or sum(ch.isalpha() for ch in token) < 2:
+        return token
+    return token.translate(_LEET) if token.translate(_LEET).isalpha() else token
+
+
 class NameForm(NamedTuple):
     """One Latin spelling of a name."""
 
@@ -93,7 +107,9 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 
 def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
-    tokens = numerals(text.split()[:MAX_TOKENS])
+    tokens = numerals([deobfuscate(t) for t in text.split()[:MAX_TOKENS]])
+    if schema != Schema.PERSON:
+        tokens = [ROMAN.get(t, t) if len(tokens) > 1 and i > 0 else t for i, t in enumerate(tokens)]
     forms: tuple[str, ...] = ()
     if schema == Schema.PERSON:
         kept = [t for t in tokens if t not in TITLES]
