@@ -10,8 +10,8 @@ from ownergate.matching.index import DEFAULT_THRESHOLD, build_index
 from ownergate.matching.score import compare_names
 from ownergate.sources.model import Entry, Provenance, Schema
 
-#: The issue asks for 0.90; this floor pins what the scorer reaches today so it cannot slip back.
-F1_FLOOR = 0.875
+#: The issue asks for 0.90; the scorer reaches 0.902, and this floor keeps it from slipping back.
+F1_FLOOR = 0.90
 SCHEMAS = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL}
 
 

@@ -78,3 +78,28 @@ def test_names_in_one_syllabic_script_compare_sign_by_sign() -> None:
 def test_typo_in_a_long_legal_form_is_still_the_form() -> None:
     score, _ = compare_names("Siemens Aktiengeselschaft", "Siemens AG")
     assert score >= DEFAULT_THRESHOLD
+
+
+def test_company_alone_is_compatible_with_any_legal_form() -> None:
+    assert compare_names("Huawei Technologies Co. Ltd.", "Huawei Technologies Company")[0] >= 0.9
+    assert compare_names("Huawei Technologies Company", "Huawei Technologies Co. Ltd.")[0] >= 0.9
+
+
+def test_query_with_an_extra_business_word_is_another_company() -> None:
+    score, explanation = compare_names("NORTH STAR SHIPPING SRL", "NORTH STAR")
+    assert score < DEFAULT_THRESHOLD, explanation
+    assert "unmatched: shipping" in explanation[0][2]
+    # A list entry's own extra words are what a customer leaves out.
+    assert compare_names("Haige Guangzhou", "Guangzhou Haige Communications Group")[0] >= DEFAULT_THRESHOLD
+
+
+def test_place_qualifier_and_series_number_are_weak_evidence() -> None:
+    assert compare_names("faberlic", "FABERLIC EUROPE Sp. z o.o.")[0] >= DEFAULT_THRESHOLD
+    assert compare_names("Citigroup Capital Trust I", "Citigroup Capital Trust II")[0] >= DEFAULT_THRESHOLD
+    # A number beside one shared word is not a series of one family.
+    assert compare_names("DIAMOND SEVEN S.A R.L.", "DIAMOND II")[0] < DEFAULT_THRESHOLD
+
+
+def test_legal_form_run_into_a_one_word_name_and_ordinals() -> None:
+    assert compare_names("SiemensAG", "Siemens AG")[0] >= DEFAULT_THRESHOLD
+    assert compare_names("1st International Bank", "First International Bank")[0] >= DEFAULT_THRESHOLD

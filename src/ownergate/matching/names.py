@@ -8,6 +8,7 @@ people drop titles. Index entries and queries go through exactly the same steps.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -63,16 +64,16 @@ TITLES = frozenset(
 )
 
 
-#: Roman numerals after the first word of an organisation's or vessel's name: a series number.
-ROMAN = {
-    r: str(i) for i, r in enumerate(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"], start=1)
-}
+#: Roman numerals (1 to 39) after the first word of an organisation's or vessel's name: a series number.
+_ONES = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"]
+ROMAN = {"x" * tens + one: str(10 * tens + k) for tens in range(4) for k, one in enumerate(_ONES) if tens or k}
+_ORDINAL = re.compile(r"[0-9]+(?:st|nd|rd|th)")
 _LEET = str.maketrans("013457", "oieast")
 
 
 def deobfuscate(token: str) -> str:
     """Digits standing for letters inside a word ("Ig0r Sech1n") become those letters."""
-    if token.isalpha() or token.isdigit() or sum(ch.isalpha() for ch in token) < 2:
+    if token.isalpha() or token.isdigit() or _ORDINAL.fullmatch(token) or sum(ch.isalpha() for ch in token) < 2:
         return token
     return token.translate(_LEET) if token.translate(_LEET).isalpha() else token
 
@@ -106,6 +107,21 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return out
 
 
+#: Legal forms that one-word names are often written run into ("SiemensAG", "AcmeGmbH").
+_GLUED_FORMS = ("gmbh", "ag", "llc", "ltd", "inc", "plc")
+
+
+def _unglue_form(tokens: list[str]) -> list[str]:
+    """A one-word name ending in a legal form, with at least four letters before it, is split."""
+    if len(tokens) != 1:
+        return tokens
+    for form in _GLUED_FORMS:
+        stem = tokens[0].removesuffix(form)
+        if stem != tokens[0] and len(stem) >= 4 and stem.isalpha():
+            return [stem, form]
+    return tokens
+
+
 def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
     tokens = numerals([deobfuscate(t) for t in text.split()[:MAX_TOKENS]])
     if schema != Schema.PERSON:
@@ -117,7 +133,7 @@ def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | N
     else:
         tokens = [expand(t) for t in _join_initials(tokens)]
         if schema == Schema.ORGANIZATION:
-            core, forms = split_forms(tuple(tokens))
+            core, forms = split_forms(tuple(_unglue_form(tokens)))
             tokens = list(core)
     if not tokens:
         return None

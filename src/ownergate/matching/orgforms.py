@@ -58,6 +58,10 @@ FAMILIES: dict[str, str] = {
     "corp": "corporate",
 }
 
+#: "Company" / "Co." / "Corporation" alone says only that it is a company: "Huawei Technologies
+#: Company" is the same company as "Huawei Technologies Co., Ltd.".
+GENERAL_FORM = ("corp",)
+
 _PHRASES: dict[tuple[str, ...], str] = {}
 for _canon, _spellings in _FORMS.items():
     for _spelling in _spellings:
@@ -124,6 +128,6 @@ def compare_forms(a: tuple[str, ...], b: tuple[str, ...]) -> str:
         return "absent"
     if set(a) & set(b):
         return "same"
-    if {FAMILIES.get(f) for f in a} & {FAMILIES.get(f) for f in b}:
+    if {FAMILIES.get(f) for f in a} & {FAMILIES.get(f) for f in b} or GENERAL_FORM in (a, b):
         return "family"
     return "differ"

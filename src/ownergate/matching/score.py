@@ -17,7 +17,7 @@ from ownergate.matching.abbreviations import is_abbreviation
 from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
-from ownergate.matching.tokens import TokenWeights, skeleton
+from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, skeleton
 from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
 
@@ -43,6 +43,8 @@ _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much a
 _FORM_DIFFERS = -0.12
 _ONE_WORD_FACTOR = 0.8
 _GENERIC_ONLY_FACTOR = 0.7
+_LOOSE_ORG_FLOOR = 0.8  # the least an organisation's unmatched word (not a number) weighs against
+_QUERY_EXTRA = 2.5  # ... and counts this many times over
 _PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 
@@ -103,6 +105,29 @@ def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]
     return out
 
 
+def _loose_weight(weight: float, token: str, person: bool, query: bool) -> float:
+    """What a word without a partner weighs against the match. A place qualifies a branch
+    ("Deutsche Bank (Schweiz)") and weighs no more than a generic word. In the query's organisation
+    name even a common word ("Shipping" in "North Star Shipping" vs "North Star") names another
+    business; a list entry's own extra words ("Guangzhou Haige Communications Group" screened as
+    "Haige Guangzhou") are what a customer leaves out, and weigh as they are."""
+    if token in PLACES:
+        return min(weight, GENERIC_WEIGHT)
+    if person or not query or token.isdigit() or token in STOPWORDS:
+        return weight
+    return max(weight, _LOOSE_ORG_FLOOR) * _QUERY_EXTRA
+
+
+def beside(form: NameForm, weights: list[float], matched: set[int], series: bool) -> float:
+    """The weight of a name's unmatched words that are neither a place ("Faberlic Europe") nor,
+    when ``series``, a number."""
+    return sum(
+        w
+        for i, (t, w) in enumerate(zip(form.tokens, weights, strict=True))
+        if i not in matched and t not in PLACES and not (series and t.isdigit())
+    )
+
+
 def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, str]:
     wa = [weights.weight(t) for t in a.tokens]
     wb = [weights.weight(t) for t in b.tokens]
@@ -112,8 +137,10 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     earned = sum((wa[i] + wb[j]) * credit(s, person) for i, j, s in pairs)
     matched_a = {i for i, _, _ in pairs}
     matched_b = {j for _, j, _ in pairs}
-    loose_a = sum(w for i, w in enumerate(wa) if i not in matched_a)
-    loose_b = sum(w for j, w in enumerate(wb) if j not in matched_b)
+    # A query read from another script has words its translation added ("science and technology").
+    query = not a.foreign
+    loose_a = sum(_loose_weight(w, a.tokens[i], person, query) for i, w in enumerate(wa) if i not in matched_a)
+    loose_b = sum(_loose_weight(w, b.tokens[j], person, False) for j, w in enumerate(wb) if j not in matched_b)
     # Unmatched weight on both sides is a replaced word (a conflict); the rest is an extra word.
     # Numbers (a series, a vintage: "Fund IV", "Trust 2004-1") never count as a conflict, only as extra.
     digits_a = sum(w for i, w in enumerate(wa) if i not in matched_a and a.tokens[i].isdigit())
@@ -131,12 +158,18 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
     score = earned / total
     telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
+    series = len(pairs) > 1  # a number beside several shared words is a series: "Capital Trust 1" / "2"
     if not telling and len(pairs) == 1 and set(a.tokens) != set(b.tokens):
         # One generic word shared ("Technology" in "Tech srl" and "Technology 5"): never a match by itself.
         score *= _GENERIC_ONLY_FACTOR
         detail += "; only a generic word shared"
-    elif not person and len(telling) == 1 and (loose_a > 0.2 or loose_b > 0.2):
-        # One telling word shared and more words beside it: "Horizon Steel" is not "Horizon".
+    elif (
+        not person
+        and len(telling) == 1
+        and max(beside(a, wa, matched_a, series), beside(b, wb, matched_b, series)) > 0.2
+    ):
+        # One telling word shared and more words (not a series number) beside it: "Horizon Steel" is
+        # not "Horizon", but "Citigroup Capital Trust 1" and "... Trust 2" are one family.
         score *= _ONE_WORD_FACTOR
         detail += "; only one telling word shared"
     if person and patronym_flipped(a, b, pairs):

@@ -109,6 +109,22 @@ STOPWORDS = frozenset(
     ]
 )
 
+
+def _places() -> frozenset[str]:
+    """One-word country names (English, as ISO 3166 gives them) and regions, lower case, ASCII."""
+    import pycountry
+    from unidecode import unidecode
+
+    names = {unidecode(c.name).lower() for c in pycountry.countries}
+    names |= {unidecode(getattr(c, "common_name", "")).lower() for c in pycountry.countries}
+    extra = "europe asia africa america americas schweiz suisse deutschland mexico espana italia"
+    return frozenset(n for n in names | set(extra.split()) if n.isalpha())
+
+
+#: Places that qualify a branch or subsidiary ("Deutsche Bank (Schweiz)", "Faberlic Europe"):
+#: when only one name has it, it weighs against the match no more than a generic word.
+PLACES = _places()
+
 GENERIC_WEIGHT = 0.3
 NUMBER_WEIGHT = 0.3
 STOPWORD_WEIGHT = 0.05
