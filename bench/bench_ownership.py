@@ -25,13 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from common import Result, peak_rss_mb, percentiles, timed
-from synthetic import generate
-
 from ownergate.ownership import IncrementalResolver, resolve
 from ownergate.ownership.fixpoint import aggregate, python_worklist, weights
 from ownergate.ownership.lookthrough import lookthrough
 from ownergate.ownership.rules import get_rule
 from ownergate.ownership.sources.edges_csv import graph_from_csv
+from synthetic import generate
 
 HERE = Path(__file__).resolve().parent
 DAY = date(2026, 1, 1)
@@ -137,11 +136,41 @@ def arrays_part(n: int) -> list[Result]:
     r = json.loads(run.stdout.strip().splitlines()[-1])
     size = f"{r['n']:.0e} nodes, {r['m']:.2e} edges"
     return [
-        Result("ownership", f"arrays from CSV ({size})", r["csv_s"], "s", r["plain_csv_s"], "csv module + dict", "<= 30 s at 1e7"),
+        Result(
+            "ownership",
+            f"arrays from CSV ({size})",
+            r["csv_s"],
+            "s",
+            r["plain_csv_s"],
+            "csv module + dict",
+            "<= 30 s at 1e7",
+        ),
         Result("ownership", f"CSR view build ({size})", r["view_s"], "s"),
-        Result("ownership", f"aggregated fixpoint, anthropic ({size})", r["fix_s"], "s", r["plain_fix_s"], "Python worklist", "<= 1 s at 1e7"),
-        Result("ownership", f"look-through ({size})", r["lt_s"], "s", r["plain_lt_s"], "Python residual push", "<= 15 s at 1e7"),
-        Result("ownership", f"peak memory: CSV, arrays, fixpoint, look-through ({size})", r["peak_mb"], "MB", target="<= 4096 MB at 1e7"),
+        Result(
+            "ownership",
+            f"aggregated fixpoint, anthropic ({size})",
+            r["fix_s"],
+            "s",
+            r["plain_fix_s"],
+            "Python worklist",
+            "<= 1 s at 1e7",
+        ),
+        Result(
+            "ownership",
+            f"look-through ({size})",
+            r["lt_s"],
+            "s",
+            r["plain_lt_s"],
+            "Python residual push",
+            "<= 15 s at 1e7",
+        ),
+        Result(
+            "ownership",
+            f"peak memory: CSV, arrays, fixpoint, look-through ({size})",
+            r["peak_mb"],
+            "MB",
+            target="<= 4096 MB at 1e7",
+        ),
     ]
 
 
@@ -171,7 +200,15 @@ def incremental_part() -> list[Result]:
     plain = time.perf_counter() - started
     size = f"{g.m:.2e} edges"
     return [
-        Result("ownership", f"incremental edge change, median ({size})", p50, "ms", full * 1000, "full recompute (arrays)", "<= 1 ms"),
+        Result(
+            "ownership",
+            f"incremental edge change, median ({size})",
+            p50,
+            "ms",
+            full * 1000,
+            "full recompute (arrays)",
+            "<= 1 ms",
+        ),
         Result("ownership", f"incremental edge change, p99 ({size})", p99, "ms", plain * 1000, "full Python worklist"),
     ]
 
@@ -205,7 +242,15 @@ def evidence_part(n: int) -> list[Result]:
                     stack.append(u)
         plain.append((time.perf_counter() - started) * 1000)
     return [
-        Result("ownership", f"evidence for one entity, median ({g.n:.0e} nodes)", percentiles(samples)[0], "ms", percentiles(plain)[0], "Python DFS, ids only", "<= 1 ms"),
+        Result(
+            "ownership",
+            f"evidence for one entity, median ({g.n:.0e} nodes)",
+            percentiles(samples)[0],
+            "ms",
+            percentiles(plain)[0],
+            "Python DFS, ids only",
+            "<= 1 ms",
+        ),
     ]
 
 
@@ -222,7 +267,17 @@ def spark_part() -> list[Result]:
         spark.stop()
     numpy_s = timed(lambda: resolve(g, "ofac", as_of=DAY), 1)
     assert status.tolist() == resolve(g, "ofac", as_of=DAY).status.tolist()
-    return [Result("ownership", f"Spark local[2], ofac ({g.m:.2e} edges)", spark_s, "s", numpy_s, "numpy engine", "report the time")]
+    return [
+        Result(
+            "ownership",
+            f"Spark local[2], ofac ({g.m:.2e} edges)",
+            spark_s,
+            "s",
+            numpy_s,
+            "numpy engine",
+            "report the time",
+        )
+    ]
 
 
 def run() -> list[Result]:
