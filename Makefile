@@ -9,7 +9,7 @@ ifneq ($(wildcard $(SHARED)/README.md),)
 export OWNERGATE_LISTS_FROM ?= $(SHARED)
 endif
 
-.PHONY: run test lint format bench install install-dev clean
+.PHONY: run test lint format bench install install-dev clean tools
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,17 @@ run: install
 	$(BIN)/ownergate lists update
 	$(BIN)/ownergate serve --host 127.0.0.1 --port 8080
 
-test: install-dev
+# Debian tools some tests and benchmarks run for real (nginx for auth_request, wrk for load);
+# installed when missing and apt-get is there (tests skip, outside CI, when they cannot be).
+APT_TOOLS = nginx:nginx-light wrk:wrk
+tools:
+	@for pair in $(APT_TOOLS); do bin=$${pair%%:*}; pkg=$${pair##*:}; \
+	  if ! command -v $$bin >/dev/null 2>&1 && ! [ -x /usr/sbin/$$bin ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkg >/dev/null) \
+	      || echo "could not install $$pkg"; \
+	  fi; done
+
+test: install-dev tools
 	$(BIN)/python -m pytest
 
 lint: install-dev
@@ -44,7 +54,7 @@ format: install-dev
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: install-dev
+bench: install-dev tools
 	$(BIN)/python bench/run.py
 
 clean:

@@ -92,6 +92,9 @@ class Settings:
     fail_closed: bool
     # Redis URL for replica notifications (OWNERGATE_REDIS_URL); PostgreSQL uses LISTEN/NOTIFY.
     redis_url: str | None
+    # Networks whose X-Forwarded-For hops the service believes (OWNERGATE_TRUSTED_PROXIES,
+    # comma-separated addresses or CIDRs); empty: a forwarded header is refused.
+    trusted_proxies: tuple[str, ...]
 
 
 def load_settings() -> Settings:
@@ -108,4 +111,5 @@ def load_settings() -> Settings:
         max_staleness=_env_float("OWNERGATE_MAX_STALENESS", 300.0),
         fail_closed=_env_bool("OWNERGATE_FAIL_CLOSED", True),
         redis_url=_env("OWNERGATE_REDIS_URL"),
+        trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import uuid
 from collections.abc import Callable
 
+import psycopg
 import pytest
 
-from ownergate.audit import GENESIS, AuditRecord, append
+from ownergate.audit import GENESIS, AuditRecord, append, verify
 from ownergate.audit.chain import head, records
 from ownergate.clock import FixedClock
 from ownergate.errors import InputError
@@ -104,3 +106,44 @@ def test_clock_is_used_for_times(sqlite_store: Store) -> None:
     with sqlite_store.transaction() as tx:
         record = append(tx, actor="a", action="b", subject="", details={}, clock=clock)
     assert record.at == "2030-02-03T04:05:06.789000Z"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_log SET actor = 'mallory'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "DROP TRIGGER audit_log_no_change ON audit_log",
+        "ALTER TABLE audit_log DISABLE TRIGGER ALL",
+        "DELETE FROM audit_head",
+    ],
+)
+def test_service_role_of_the_docs_can_append_but_not_unguard(pg_url: str, fill: Filler, statement: str) -> None:
+    """The non-owner role docs/audit.md recommends: appends work, changes and unguarding are refused."""
+    role = f"og_app_{uuid.uuid4().hex[:12]}"
+    with open_store(pg_url) as store:
+        fill(store, 3)
+        schema = store.schema  # type: ignore[attr-defined]
+        with store.transaction() as tx:
+            for sql in (
+                f'CREATE ROLE "{role}" NOLOGIN',
+                f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"',
+                f'GRANT SELECT, INSERT ON audit_log TO "{role}"',
+                f'GRANT SELECT, UPDATE ON audit_head TO "{role}"',
+            ):
+                tx.execute(sql)
+        try:
+            with store.transaction() as tx:
+                tx.execute(f'SET LOCAL ROLE "{role}"')
+                append(tx, actor="service", action="verdict.change", subject="customer:1", details={})
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), store.transaction() as tx:
+                tx.execute(f'SET LOCAL ROLE "{role}"')
+                tx.execute(statement)
+            report = verify(store)
+            assert (report.ok, report.records) == (True, 4)
+        finally:
+            with store.transaction() as tx:
+                tx.execute(f'DROP OWNED BY "{role}"')
+                tx.execute(f'DROP ROLE "{role}"')

@@ -77,6 +77,15 @@ def test_cli_verify_and_export(tmp_path: Path, fill: Filler, drop_guards: Callab
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.strip() == f"audit chain ok: 5 records, head seq 5 hash {made[-1].hash}"
 
+    anchored = ownergate(
+        "--db", db, "audit", "verify", "--anchor", f"5:{made[-1].hash}", "--anchor", f"2:{made[1].hash}"
+    )
+    assert anchored.returncode == 0, anchored.stderr
+    wrong = ownergate("--db", db, "audit", "verify", "--anchor", f"3:{made[1].hash}")
+    assert wrong.returncode == 1 and "broken at seq 3 (altered)" in wrong.stderr
+    malformed = ownergate("--db", db, "audit", "verify", "--anchor", "5")
+    assert malformed.returncode == 3 and "is not SEQ:HASH" in malformed.stderr
+
     target = tmp_path / "out.csv"
     exported = ownergate(
         "--db", db, "audit", "export", "--since", "2026-01-01T00:02:00Z", "--format", "csv", "--out", str(target)

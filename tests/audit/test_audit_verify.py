@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ownergate.audit import AuditRecord, Problem, record_hash, verify
 from ownergate.store import Store
 
 Filler = Callable[[Store, int], list[AuditRecord]]
 Dropper = Callable[[Store], None]
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
 
 
 def tamper(store: Store, drop_guards: Dropper, *statements: tuple[str, tuple[object, ...]]) -> None:
@@ -127,3 +134,75 @@ def test_any_single_alteration_is_found_at_its_seq(
     report = verify(sqlite_store)
     assert (report.first_bad_seq, report.problem) == (seq, Problem.ALTERED)
     assert f"seq {seq}" in report.summary()
+
+
+def rewrite_from(store: Store, made: list[AuditRecord], seq: int, actor: str) -> None:
+    """The attack hash chaining alone cannot show: alter a record, then rehash it and all after it."""
+    prev = made[seq - 2].hash if seq > 1 else made[0].prev_hash
+    with store.transaction() as tx:
+        for r in made[seq - 1 :]:
+            who = actor if r.seq == seq else r.actor
+            digest = record_hash(r.seq, r.at, who, r.action, r.subject, r.details, prev)
+            tx.execute(
+                "UPDATE audit_log SET actor = ?, prev_hash = ?, hash = ? WHERE seq = ?", (who, prev, digest, r.seq)
+            )
+            prev = digest
+        tx.execute("UPDATE audit_head SET hash = ? WHERE id = 1", (prev,))
+
+
+def test_anchor_kept_outside_shows_a_full_rewrite(store: Store, fill: Filler, drop_guards: Dropper) -> None:
+    made = fill(store, 8)
+    anchor = {verify(store).head_seq: verify(store).head_hash}  # printed by an earlier verify, kept elsewhere
+    drop_guards(store)
+    rewrite_from(store, made, 3, "mallory")
+    assert verify(store).ok  # the chain alone is consistent again
+    report = verify(store, anchor)
+    assert (report.ok, report.first_bad_seq, report.problem) == (False, 8, Problem.ALTERED)
+    assert verify(store, {2: made[1].hash}).ok  # records before the rewrite still match their anchors
+
+
+def test_anchor_past_the_end_shows_a_cut(store: Store, fill: Filler, drop_guards: Dropper) -> None:
+    made = fill(store, 6)
+    tamper(
+        store,
+        drop_guards,
+        ("DELETE FROM audit_log WHERE seq > 4", ()),
+        ("UPDATE audit_head SET seq = 4, hash = ? WHERE id = 1", (made[3].hash,)),
+    )
+    assert verify(store).ok
+    report = verify(store, {6: made[5].hash})
+    assert (report.ok, report.first_bad_seq, report.problem) == (False, 5, Problem.REMOVED)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    entries=st.lists(
+        st.tuples(st.text(min_size=1, max_size=12).filter(str.strip), st.dictionaries(st.text(max_size=8), JSON)),
+        min_size=1,
+        max_size=12,
+    ),
+    data=st.data(),
+)
+def test_property_any_one_changed_field_is_named(
+    tmp_path_factory: pytest.TempPathFactory,
+    drop_guards: Dropper,
+    entries: list[tuple[str, dict[str, object]]],
+    data: st.DataObject,
+) -> None:
+    from ownergate.audit import append
+    from ownergate.store import open_store
+
+    with open_store(f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.sqlite3'}") as store:
+        for actor, details in entries:
+            with store.transaction() as tx:
+                append(tx, actor=actor, action="prop.test", subject="s", details=details)
+        assert verify(store).ok
+        seq = data.draw(st.integers(1, len(entries)))
+        column = data.draw(st.sampled_from(["at", "actor", "action", "subject", "details", "prev_hash", "hash"]))
+        drop_guards(store)
+        with store.transaction() as tx:
+            tx.execute(f"UPDATE audit_log SET {column} = {column} || 'x' WHERE seq = ?", (seq,))  # noqa: S608
+        report = verify(store)
+        assert not report.ok
+        # a changed hash column shows at the next record's link, or at the head for the last one
+        assert report.first_bad_seq == seq

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from ownergate.audit import verify
 from ownergate.decisions import overrides
 from ownergate.decisions.effective import effective_decision
 from ownergate.errors import ConflictError, InputError, NotFoundError, PermissionDenied
@@ -52,6 +53,10 @@ def test_four_eyes_flow(store: Store) -> None:
         assert tx.scalar("SELECT COUNT(*) FROM decisions WHERE customer_id = 'c1'") == 1  # machine verdict kept
     with pytest.raises(ConflictError, match="approved, not proposed"), store.transaction() as tx:
         overrides.reject(tx, proposal.id, actor="carol", now=NOW)
+    with store.read() as tx:
+        trail = tx.fetchall("SELECT actor, action, subject FROM audit_log ORDER BY seq")
+    assert trail == [("ana", "override.proposed", "customer:c1"), ("bob", "override.approved", "customer:c1")]
+    assert verify(store).ok
 
 
 @pytest.mark.parametrize(

@@ -93,7 +93,9 @@ def test_update_online_through_a_fake_transport(sqlite_store: Store, testdata: P
     report = update(sqlite_store, transport=transport)
     assert report.mode == "online"
     assert {r.list_id for r in report.results} == {"us-bis-dpl", "un-sc"}
-    assert len(report.failures) == len(OFFICIAL) - 2 and "HTTP 404" in report.failures[0]
+    assert not report.failures
+    missed = [n for n in report.notes if n.startswith("not downloaded")]
+    assert len(missed) == len(OFFICIAL) - 2 and "HTTP 404" in missed[0]
     assert len(requested) == len(OFFICIAL)  # a source stops at its first failed file
 
 
@@ -105,3 +107,18 @@ def test_update_falls_back_to_sample_when_offline(sqlite_store: Store) -> None:
     report = update(sqlite_store, transport=transport)
     assert report.mode == "sample" and "offline" in report.notes[0]
     assert {r.list_id for r in report.results} == {"sample-sanctions", "sample-export-control"}
+
+
+def test_discover_the_shared_data(testdata: Path) -> None:
+    from ownergate.lists.discover import discover
+
+    found = discover(testdata)
+    names = [str(p.relative_to(testdata)) for p in found.paths]
+    assert {"eu", "uk", "un/UN_consolidated.xml", "ofac/sdn_2024-05-03.csv", "ofac/sdn_2021-07-07/sdn.csv"} <= set(
+        names
+    )
+    assert "ofac/nonsdn_2025-12/CONS_ENHANCED.ZIP" in names and "csl/consolidated_2022-05.csv.gz" in names
+    assert names.index("ofac/sdn_2023-05-02.csv") < names.index("ofac/sdn_2024-05-03.csv")  # newest loads last
+    assert not any(n.startswith(("names", "ownership", "gleif", "bods", "psc")) for n in names)
+    assert any(n.startswith("skipped names/") for n in found.notes)
+    assert any("sdn_2025-12/add.csv" in n for n in found.notes)  # an add.csv without its sdn.csv is not a list

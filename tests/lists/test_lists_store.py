@@ -49,6 +49,9 @@ def test_sample_loads_and_reads_back(store: Store) -> None:
     assert len(entries) == 8
     entry = get_entry(store, "sample-sanctions", "S-0003")
     assert entry.name == "Ivan Examplov" and entry.provenance.source_file == "sample-sanctions.csv"
+    assert entry.provenance.record == "line 7"  # after the three comment lines and the header
+    loaded = {r.list_id: r.snapshot_id for r in results}
+    assert entry.provenance.snapshot_id == loaded["sample-sanctions"]
     assert any(a.script == "Cyrl" for a in entry.aliases)
     assert entry.raw["id"] == "S-0003"
     assert set(current_snapshot_ids(store)) == {"sample-sanctions", "sample-export-control"}
@@ -89,6 +92,10 @@ def test_sdn_2023_to_2024_diff_is_exact(store: Store, testdata: Path) -> None:
     assert list(entries_as_of(store, datetime(2020, 1, 1), ["us-ofac-sdn"])) == []
     first = snapshots(store, "us-ofac-sdn")[0]
     assert {e.entry_id for e in entries_at(store, first.snapshot_id)} == set(old)
+    # Each entry traces to the snapshot that loaded its version: unchanged ones to the first load.
+    unchanged = next(iter(set(old) & set(new) - set(diff.changed)))
+    assert get_entry(store, "us-ofac-sdn", unchanged).provenance.snapshot_id == diff.from_snapshot
+    assert get_entry(store, "us-ofac-sdn", diff.changed[0]).provenance.snapshot_id == diff.to_snapshot
     changed = diff.changed[0]
     assert (
         get_entry(store, "us-ofac-sdn", changed, first.snapshot_id).raw != get_entry(store, "us-ofac-sdn", changed).raw

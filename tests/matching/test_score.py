@@ -64,3 +64,17 @@ def test_odd_input_never_crashes(bad: str) -> None:
     score, explanation = compare_names(bad, "Acme Corporation")
     assert 0.0 <= score <= 1.0
     assert explanation
+
+
+def test_names_in_one_syllabic_script_compare_sign_by_sign() -> None:
+    # 石 and 市 both read "shi": the pinyin agrees, the names do not.
+    score, explanation = compare_names("高石早苗", "高市早苗", Schema.PERSON)
+    assert score < DEFAULT_THRESHOLD
+    assert explanation[-1][0] == "same-script"
+    assert compare_names("习近平", "习近平", Schema.PERSON)[0] == 1.0
+    assert compare_names("김정은", "김종은", Schema.PERSON)[0] < DEFAULT_THRESHOLD
+
+
+def test_typo_in_a_long_legal_form_is_still_the_form() -> None:
+    score, _ = compare_names("Siemens Aktiengeselschaft", "Siemens AG")
+    assert score >= DEFAULT_THRESHOLD

@@ -159,6 +159,22 @@ def test_cli_add_list_deliver_status(tmp_path: Path, receiver: Receiver) -> None
     assert code == 3 and "not an http" in err
     code, out, err = run(db, "audit", "verify")
     assert code == 0 and "1 records" in out, err
+    code, out, err = run(db, "webhooks", "list", "--json")
+    assert code == 0 and json.loads(out)["secret_env"] == {"1": SECRET_ENV}
+    assert SECRET not in out + err
+
+
+@pytest.mark.slow
+def test_two_workers_share_the_outbox_without_double_sends(store: Store, receiver: Receiver) -> None:
+    add_endpoint(store, receiver.url, SECRET_ENV, actor="admin", clock=SystemClock())
+    ids = enqueue_events(store, 60)
+    workers = [ownergate(store.url, "webhooks", "deliver", "--once") for _ in range(2)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    sent = [int(out.split()[0]) for out, _ in outputs]
+    assert sum(sent) == 60  # every delivery claimed by exactly one worker
+    assert sorted(receiver.ids()) == sorted(ids)
+    assert outbox_status(store).delivered == 60
 
 
 @pytest.mark.slow

@@ -16,17 +16,17 @@ from ownergate.service.app import create_app
 
 
 def test_root_and_health(tmp_path: Path) -> None:
-    client = TestClient(create_app(f"sqlite:///{tmp_path / 's.sqlite3'}"))
-    assert client.get("/").json() == {"name": "ownergate", "version": __version__}
-    health = client.get("/healthz")
+    with TestClient(create_app(f"sqlite:///{tmp_path / 's.sqlite3'}")) as client:
+        assert client.get("/").json() == {"name": "ownergate", "version": __version__}
+        health = client.get("/healthz")
     assert health.status_code == 200
     assert health.json()["status"] == "ok"
-    assert health.json()["store"] == "sqlite"
+    assert health.json()["table"]["loaded"] is True
 
 
 def test_unreachable_store_is_503_not_500() -> None:
-    client = TestClient(create_app("postgresql://nobody@127.0.0.1:1/none"), raise_server_exceptions=False)
-    response = client.get("/healthz")
+    with TestClient(create_app("postgresql://nobody@127.0.0.1:1/none"), raise_server_exceptions=False) as client:
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["error"] == "store-unavailable"
 

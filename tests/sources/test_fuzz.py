@@ -65,3 +65,17 @@ def test_seeds_parse() -> None:
             path.write_bytes(data)
             if fmt != "bis-dpl":
                 assert list(registry.read(path, format=fmt)), fmt
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=400), st.sampled_from(["input.csv", "input.xml", "CONS_ENHANCED.ZIP", "x.csv.gz", "dpl.txt"]))
+def test_sniffing_any_bytes_never_fails_unexpectedly(data: bytes, name: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        try:
+            source = registry.sniff(path)
+        except SourceFormatError:
+            return
+        if source is not None:
+            _check(source.format, data)

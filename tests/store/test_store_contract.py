@@ -73,3 +73,26 @@ def test_bad_urls_are_refused() -> None:
 def test_redact_hides_passwords() -> None:
     assert redact("postgresql://alice:s3cret@db:5432/x") == "postgresql://alice:***@db:5432/x"
     assert "s3cret" not in redact("postgresql://alice:s3cret@db/x")
+
+
+def test_nested_blocks_join_the_outer_transaction(store: Store) -> None:
+    with store.transaction() as outer:
+        outer.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("n", "1"))
+        with store.read() as inner:
+            assert inner.scalar("SELECT value FROM store_meta WHERE key = ?", ("n",)) == "1"
+    with pytest.raises(RuntimeError), store.transaction() as outer:
+        outer.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("m", "1"))
+        with store.transaction() as inner:
+            inner.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("m2", "1"))
+        raise RuntimeError("the outer block fails: the inner write goes with it")
+    with store.read() as tx:
+        assert tx.fetchall("SELECT key FROM store_meta ORDER BY key") == [("n",)]
+
+
+def test_write_inside_read_is_refused(store: Store) -> None:
+    from ownergate.errors import StoreError
+
+    with pytest.raises(StoreError, match="inside a read-only"), store.read(), store.transaction():
+        pass
+    with store.transaction() as tx:  # the store is usable afterwards
+        tx.execute("INSERT INTO store_meta (key, value) VALUES (?, ?)", ("ok", "1"))

@@ -82,9 +82,13 @@ def canonical_json(value: Any) -> str:
         raise InputError(f"audit details are not plain JSON: {exc}") from None
 
 
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")), without building an encoder per call
+_HASHED_FORM = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def record_hash(seq: int, at: str, actor: str, action: str, subject: str, details: str, prev_hash: str) -> str:
     """The hash of one record, chained to ``prev_hash`` (see the module docstring)."""
-    text = json.dumps([seq, at, actor, action, subject, details, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    text = _HASHED_FORM([seq, at, actor, action, subject, details, prev_hash])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

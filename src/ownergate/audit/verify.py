@@ -10,12 +10,15 @@ Walking the records in seq order, the first of these that fails is reported:
   was rewritten along with its hash (``altered``: the record before);
 - the last record is not the one the chain head names (``removed``: records cut off the end).
 
-Hash chaining shows tampering by anyone who cannot also rewrite every later hash and the head;
-keep the head hash printed here somewhere outside the database to close that gap.
+Hash chaining shows tampering by anyone who cannot also rewrite every later hash and the head.
+To close that gap, keep the head hash printed here somewhere outside the database and pass it back
+later as an anchor (``anchors={seq: hash}``): a chain rewritten at or before an anchored seq no
+longer passes through it (``altered``: that seq), a chain cut short of it is ``removed``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,8 +49,9 @@ class VerifyReport:
         return f"audit chain broken at seq {self.first_bad_seq} ({self.problem}): {self.reason}"
 
 
-def verify(store: Store) -> VerifyReport:
-    """Check every record of the chain in one consistent snapshot."""
+def verify(store: Store, anchors: Mapping[int, str] | None = None) -> VerifyReport:
+    """Check every record of the chain in one consistent snapshot, and any anchors kept outside."""
+    anchors = anchors or {}
     with store.read() as tx:
         head_seq, head_hash = head(tx)
         expected, prev, count = 1, GENESIS, 0
@@ -72,8 +76,19 @@ def verify(store: Store) -> VerifyReport:
                 return broken(
                     culprit, Problem.ALTERED, f"seq {culprit}'s hash was rewritten: seq {seq} links to another hash"
                 )
+            if seq in anchors and anchors[seq] != digest:
+                return broken(
+                    seq,
+                    Problem.ALTERED,
+                    f"the chain was rewritten at or before seq {seq}: it no longer has the anchored hash",
+                )
             count += 1
             expected, prev = seq + 1, digest
+        beyond = [seq for seq in anchors if seq > count]
+        if beyond:
+            return broken(
+                count + 1, Problem.REMOVED, f"the anchored seq {min(beyond)} is past the last record ({count})"
+            )
         if count != head_seq:
             return broken(
                 count + 1, Problem.REMOVED, f"the chain head names seq {head_seq}, the last record is {count}"

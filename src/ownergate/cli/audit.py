@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -12,15 +13,33 @@ import typer
 from ownergate.audit import ExportFormat, export, verify
 from ownergate.cli.app import app, print_json, state
 from ownergate.clock import parse_iso
+from ownergate.errors import InputError
 
 audit_app = typer.Typer(help="The tamper-evident audit log: verify and export.", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 
 
+def parse_anchors(values: list[str]) -> dict[int, str]:
+    anchors: dict[int, str] = {}
+    for value in values:
+        seq, _, digest = value.partition(":")
+        if not seq.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InputError(f"--anchor {value!r} is not SEQ:HASH (a seq and 64 lowercase hex digits)")
+        anchors[int(seq)] = digest
+    return anchors
+
+
 @audit_app.command("verify")
-def verify_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def verify_cmd(
+    ctx: typer.Context,
+    anchor: Annotated[
+        list[str] | None,
+        typer.Option(help="SEQ:HASH of a head printed by an earlier verify and kept outside the store (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Check the whole chain; exit 1 naming the first altered, removed or reordered record."""
-    report = verify(state(ctx).store())
+    report = verify(state(ctx).store(), parse_anchors(anchor or []))
     if as_json:
         print_json(asdict(report))
     else:

@@ -25,6 +25,14 @@ webhooks_app = typer.Typer(help="Webhook endpoints and the delivery of outbox ev
 app.add_typer(webhooks_app, name="webhooks")
 
 
+def cli_actor() -> str:
+    """The audit actor of a command run by hand: ``cli:`` and the operating-system user."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli:unknown"
+
+
 @webhooks_app.command("add")
 def add(
     ctx: typer.Context,
@@ -34,7 +42,7 @@ def add(
     ],
 ) -> None:
     """Register an endpoint; every event from now on is delivered to it. Stores the variable NAME only."""
-    endpoint = add_endpoint(state(ctx).store(), url, secret_env, actor=f"cli:{getpass.getuser()}", clock=SystemClock())
+    endpoint = add_endpoint(state(ctx).store(), url, secret_env, actor=cli_actor(), clock=SystemClock())
     typer.echo(f"webhook {endpoint.id} added: {endpoint.url} (secret from ${endpoint.secret_env})")
     if secret_from_env(secret_env) is None:
         typer.echo(f"note: ${secret_env} is not set here; set it where `webhooks deliver` runs", err=True)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ownergate import audit
 from ownergate.errors import ConflictError, InputError, NotFoundError, PermissionDenied
+from ownergate.monitor import outbox
 from ownergate.store import Transaction
 
 _FIELDS = (
@@ -73,7 +75,22 @@ def propose(
         (customer_id, decision, justification.strip(), expires_at.astimezone(UTC).isoformat(), actor, now.isoformat()),
     )
     new_id = tx.scalar("SELECT MAX(id) FROM overrides WHERE customer_id = ? AND proposed_by = ?", (customer_id, actor))
-    return get(tx, int(new_id))
+    proposal = get(tx, int(new_id))
+    _audit(tx, proposal, actor, "override.proposed")
+    return proposal
+
+
+def _audit(tx: Transaction, override: Override, actor: str, action: str) -> None:
+    details: dict[str, object] = {
+        "override": override.id,
+        "decision": override.decision,
+        "justification": override.justification,
+        "expires_at": override.expires_at,
+        "status": override.status,
+    }
+    if override.review_note:
+        details["note"] = override.review_note
+    audit.append(tx, actor=actor, action=action, subject=f"customer:{override.customer_id}", details=details)
 
 
 def get(tx: Transaction, override_id: int) -> Override:
@@ -106,7 +123,15 @@ def _review(tx: Transaction, override_id: int, actor: str, now: datetime, note: 
         " AND status = 'proposed'",
         (status, actor, now.isoformat(), note, override_id),
     )
-    return get(tx, override_id)
+    reviewed = get(tx, override_id)
+    _audit(tx, reviewed, actor, f"override.{status}")
+    if status == "approved":
+        outbox.enqueue(
+            tx,
+            "override.approved",
+            {"customer": reviewed.customer_id, "override": reviewed.id, "decision": reviewed.decision},
+        )
+    return reviewed
 
 
 def approve(tx: Transaction, override_id: int, *, actor: str, now: datetime, note: str = "") -> Override:

@@ -22,14 +22,14 @@ def encode(entry: Entry) -> tuple[str, str, str]:
     return data, raw, digest
 
 
-def decode(data: str, raw: str, source_file: str, record: str) -> Entry:
+def decode(data: str, raw: str, source_file: str, record: str, snapshot_id: int | None = None) -> Entry:
     d = json.loads(data)
     return Entry(
         list_id=d["list_id"],
         entry_id=d["entry_id"],
         schema=Schema(d["schema"]),
         name=d["name"],
-        provenance=Provenance(source_file, record),
+        provenance=Provenance(source_file, record, snapshot_id),
         aliases=[Alias(a["name"], AliasKind(a["kind"]), a.get("script")) for a in d.get("aliases", [])],
         countries=[Country(c["code"], CountryRole(c["role"])) for c in d.get("countries", [])],
         addresses=list(d.get("addresses", [])),

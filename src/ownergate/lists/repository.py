@@ -17,7 +17,7 @@ from ownergate.lists.model import Diff, SnapshotInfo
 from ownergate.sources.model import Entry
 from ownergate.store import Store
 
-_ENTRY_COLUMNS = "data, raw, source_file, record"
+_ENTRY_COLUMNS = "data, raw, source_file, record, valid_from"
 _SNAPSHOT_COLUMNS = (
     "id, list_id, format, published, loaded_at, content_hash, source_files,"
     " entries, added, removed, changed, previous_id"
@@ -31,8 +31,8 @@ def _in(column: str, values: Sequence[str] | None) -> tuple[str, list[Any]]:
 
 
 def _decode(rows: list[tuple[Any, ...]]) -> Iterator[Entry]:
-    for data, raw, source_file, record in rows:
-        yield codec.decode(data, raw, source_file, record)
+    for data, raw, source_file, record, valid_from in rows:
+        yield codec.decode(data, raw, source_file, record, int(valid_from))
 
 
 def current_entries(store: Store, list_ids: Sequence[str] | None = None) -> Iterator[Entry]:
@@ -192,4 +192,5 @@ def get_entry(store: Store, list_id: str, entry_id: str, snapshot_id: int | None
     if row is None:
         where = f"snapshot {snapshot_id} of " if snapshot_id is not None else ""
         raise NotFoundError(f"no entry {entry_id!r} in {where}list {list_id!r}")
-    return codec.decode(*row)
+    data, raw, source_file, record, valid_from = row
+    return codec.decode(data, raw, source_file, record, int(valid_from))

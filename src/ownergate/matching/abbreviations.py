@@ -35,12 +35,16 @@ def expand(token: str) -> str:
 def is_abbreviation(short: str, long: str) -> bool:
     """True when ``short`` abbreviates ``long``: same first letter, its letters in order, and shorter.
 
-    Both must be alphabetic; a two-letter short form must be the start of the long word.
+    Both must be alphabetic and the short form at least three letters (two-letter ones only from the table).
     """
-    if len(short) < 2 or len(short) >= len(long) or short[0] != long[0] or not short.isalpha():
+    if len(short) < 3 or len(short) >= len(long) or short[0] != long[0] or not short.isalpha():
         return False
-    if len(short) == 2:
-        return long.startswith(short) and len(long) <= 4
+    if sum(ch in "aeiou" for ch in short) > 1 and not long.startswith(short):
+        return False  # abbreviations drop vowels ("hldgs") or cut the word short ("intl", "tech")
+    if short[-1] in "aeiouy":
+        return False  # a word cut short ends on a consonant: "bai" is not short for "baikal"
+    if len(short) > 0.75 * len(long):
+        return False  # "cita" is not short for "citadel" but another word
     pos = 0
     for ch in short:
         pos = long.find(ch, pos)

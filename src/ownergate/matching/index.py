@@ -29,22 +29,40 @@ from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
 #: labelled pairs of names/cases.csv (best F1) and checked against the GLEIF false-positive rate.
 DEFAULT_THRESHOLD = 0.75
 #: How many names retrieval hands to full scoring, at least.
-CANDIDATES = 120
+CANDIDATES = 24
+#: Retrieval's own similarity (shared key weight, Dice-style) a name needs to be scored in full.
+MIN_OVERLAP = 0.2
 _MAX_KEY_SHARE = 0.02  # a blocking key in more than this share of names is not used
-_TRIGRAM_WEIGHT = 0.15
+_MAX_TRIGRAM_SHARE = 0.005  # ... a trigram, in more than this share
+_TRIGRAM_WEIGHT = 0.25
 
 
-def _blocking_keys(form: NameForm, weights: TokenWeights) -> dict[str, float]:
+def _token_keys(tok: str, key: str, loose: bool, w: float) -> list[tuple[str, float]]:
+    keys = [(f"t:{tok}", w), (f"k:{key}", w * 0.8)]
+    if len(tok) > 2 or loose:
+        keys.append((f"s:{skeleton(tok)}", w * 0.5))
+    padded = f"_{tok}_"
+    keys.extend((f"g:{padded[i : i + 3]}", _TRIGRAM_WEIGHT * w) for i in range(len(padded) - 2))
+    return keys
+
+
+def _blocking_keys(
+    form: NameForm, weights: TokenWeights, cache: dict[tuple[str, str, bool], list[tuple[str, float]]] | None = None
+) -> dict[str, float]:
     keys: dict[str, float] = {}
     for tok, key in zip(form.tokens, form.keys, strict=True):
-        w = weights.weight(tok)
-        keys[f"t:{tok}"] = max(keys.get(f"t:{tok}", 0.0), w)
-        keys[f"k:{key}"] = max(keys.get(f"k:{key}", 0.0), w * 0.8)
-        if len(tok) > 2 or form.loose:
-            keys[f"s:{skeleton(tok)}"] = max(keys.get(f"s:{skeleton(tok)}", 0.0), w * 0.5)
-        padded = f"_{tok}_"
-        for i in range(len(padded) - 2):
-            keys[f"g:{padded[i : i + 3]}"] = _TRIGRAM_WEIGHT * w
+        slot = (tok, key, form.loose)
+        found = cache.get(slot) if cache is not None else None
+        if found is None:
+            found = _token_keys(tok, key, form.loose, weights.weight(tok))
+            if cache is not None and len(cache) < 500_000:
+                cache[slot] = found
+        for name, w in found:
+            if w > keys.get(name, 0.0):
+                keys[name] = w
+    for left, right in zip(form.tokens, form.tokens[1:], strict=False):
+        # words run together or split apart: "good will" / "goodwill"
+        keys[f"t:{left}{right}"] = max(keys.get(f"t:{left}{right}", 0.0), 0.8 * weights.weight(left + right))
     return keys
 
 
@@ -73,6 +91,7 @@ class ScreeningIndex:
         self.compact = [fs[0].text.replace(" ", "") for fs in forms]
         self.owner = np.asarray(owners, dtype=np.int32)
         self.weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
+        self._keys: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
         self.list_ids = sorted({e.list_id for e in self.entries})
         list_code = {lid: i for i, lid in enumerate(self.list_ids)}
         self.name_list = np.asarray([list_code[self.entries[o].list_id] for o in owners], dtype=np.int16)
@@ -80,15 +99,24 @@ class ScreeningIndex:
 
     def _build_postings(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
+        mass = np.zeros(len(self.forms))
         for n, prepared in enumerate(self.forms):
             seen: set[str] = set()
             for form in prepared:
-                for key in _blocking_keys(form, self.weights):
+                keys = _blocking_keys(form, self.weights, self._keys)
+                mass[n] = max(mass[n], sum(keys.values()))
+                for key in keys:
                     if key not in seen:
                         seen.add(key)
                         postings[key].append(n)
+        self.mass = mass
         cap = max(50, int(len(self.forms) * _MAX_KEY_SHARE))
-        self.postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items() if len(v) <= cap}
+        trigram_cap = max(50, int(len(self.forms) * _MAX_TRIGRAM_SHARE))
+        self.postings = {
+            k: np.asarray(v, dtype=np.int32)
+            for k, v in postings.items()
+            if len(v) <= (trigram_cap if k.startswith("g:") else cap)
+        }
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -98,35 +126,43 @@ class ScreeningIndex:
     ) -> list[int]:
         """The indexed names most likely to match, best blocking score first."""
         arrays: list[npt.NDArray[np.int32]] = []
-        weights: list[npt.NDArray[np.float64]] = []
+        weights: list[float] = []
         keys: dict[str, float] = {}
+        mass = 0.0
         for form in query:
-            for key, w in _blocking_keys(form, self.weights).items():
+            form_keys = _blocking_keys(form, self.weights, self._keys)
+            mass = max(mass, sum(form_keys.values()))
+            for key, w in form_keys.items():
                 keys[key] = max(keys.get(key, 0.0), w)
         for key, w in keys.items():
             posting = self.postings.get(key)
             if posting is not None:
                 arrays.append(posting)
-                weights.append(np.full(len(posting), w))
-        score: npt.NDArray[np.float64] = np.zeros(len(self.forms))
+                weights.append(w)
+        found: dict[int, float] = {}
         if arrays:
-            score = np.bincount(
-                np.concatenate(arrays), weights=np.concatenate(weights), minlength=len(self.forms)
-            ).astype(np.float64)
+            spread = np.repeat(np.asarray(weights), [len(a) for a in arrays])
+            hits, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+            shared = np.bincount(inverse, weights=spread)
+            if allowed is not None:
+                shared[~allowed[hits]] = 0.0
+            overlap = 2.0 * shared / (mass + self.mass[hits])
+            keep = overlap >= (MIN_OVERLAP / 4 if foreign else MIN_OVERLAP)
+            hits, overlap = hits[keep], overlap[keep]
+            if len(hits) > count:
+                top = np.argpartition(-overlap, count)[:count]
+                hits, overlap = hits[top], overlap[top]
+            found = dict(zip(hits.tolist(), overlap.tolist(), strict=True))
         if foreign or not arrays:
             # A name read from another script may share no spelling key with its Latin form:
             # add the names closest by joined spelling (a compiled scan, done only for these).
             for form in query:
                 for _, sim, n in process.extract(
-                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=40
+                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=50
                 ):
-                    score[n] = max(score[n], sim / 100.0)
-        if allowed is not None:
-            score[~allowed] = 0.0
-        hits = np.flatnonzero(score)
-        if len(hits) > count:
-            hits = hits[np.argpartition(-score[hits], count)[:count]]
-        return [int(h) for h in hits[np.argsort(-score[hits])]]
+                    if allowed is None or allowed[n]:
+                        found[n] = max(found.get(n, 0.0), sim / 100.0)
+        return sorted(found, key=lambda n: -found[n])
 
     def search(
         self,
@@ -154,7 +190,7 @@ class ScreeningIndex:
         person = schema == Schema.PERSON
         foreign = not clean(name).isascii()
         for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4), foreign) if query else []:
-            score, explanation = best_similarity(query, self.forms[n], self.weights, person)
+            score, explanation = best_similarity(query, self.forms[n], self.weights, person, (name, self.names[n]))
             owner = int(self.owner[n])
             if owner not in best or score > best[owner][0]:
                 best[owner] = (score, n, explanation)

@@ -71,6 +71,7 @@ class NameForm(NamedTuple):
     forms: tuple[str, ...]  # canonical legal forms (organisations only)
     text: str  # the tokens joined by spaces, for display and compact comparison
     loose: bool  # read from a script that leaves vowels unwritten: compare consonants
+    foreign: bool = False  # transliterated from a non-Latin script: spellings drift further
 
 
 def _join_initials(tokens: list[str]) -> list[str]:
@@ -91,7 +92,7 @@ def _join_initials(tokens: list[str]) -> list[str]:
     return out
 
 
-def _form(text: str, schema: Schema, loose: bool) -> NameForm | None:
+def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
     tokens = numerals(text.split()[:MAX_TOKENS])
     forms: tuple[str, ...] = ()
     if schema == Schema.PERSON:
@@ -104,7 +105,7 @@ def _form(text: str, schema: Schema, loose: bool) -> NameForm | None:
             tokens = list(core)
     if not tokens:
         return None
-    return NameForm(tuple(tokens), tuple(phonetic(t) for t in tokens), forms, " ".join(tokens), loose)
+    return NameForm(tuple(tokens), tuple(phonetic(t) for t in tokens), forms, " ".join(tokens), loose, foreign)
 
 
 @lru_cache(maxsize=65536)
@@ -114,14 +115,14 @@ def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, 
     if not cleaned:
         return ()
     texts = list(latin_variants(cleaned))
-    if schema != Schema.PERSON:
+    if schema != Schema.PERSON and not cleaned.isascii():
         english = translate(cleaned)
         if english:
             texts.insert(0, english)
-    plain = ascii_fold(cleaned) if is_abjad(cleaned) else None
+    plain = ascii_fold(cleaned) if not cleaned.isascii() and is_abjad(cleaned) else None
     out: dict[tuple[str, ...], NameForm] = {}
     for text in texts:
-        form = _form(text, schema, text == plain)
+        form = _form(text, schema, text == plain, not cleaned.isascii())
         if form is not None:
             out.setdefault(form.tokens, form)
     return tuple(out.values())

@@ -16,6 +16,8 @@ from unidecode import unidecode
 MAX_NAME_CHARS = 300
 
 _SPACE = re.compile(r"\s+")
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 # Apostrophes join (O'Brien -> obrien, Hyo'k -> hyok); every other punctuation splits words.
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 
@@ -27,6 +29,8 @@ def nfkc(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Control, format and unassigned characters become spaces (never raised on, never kept)."""
+    if text.isascii():
+        return _ASCII_CONTROLS.sub(" ", text)
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
@@ -36,6 +40,8 @@ def fold_case(text: str) -> str:
 
 def strip_diacritics(text: str) -> str:
     """Remove combining marks from Latin, Greek and Cyrillic letters (é -> e, й stays й)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     kept: list[str] = []
     for ch in decomposed:
@@ -53,7 +59,10 @@ def strip_punctuation(text: str) -> str:
     """Apostrophes vanish, ``&`` reads ``and``, every other non-word character is a space."""
     text = _APOSTROPHES.sub("", text)
     text = text.replace("&", " and ").replace("+", " and ")
-    text = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
+    if text.isascii():
+        text = _ASCII_NON_WORD.sub(" ", text)
+    else:
+        text = "".join(ch if ch.isalnum() or unicodedata.category(ch)[0] == "M" else " " for ch in text)
     return collapse(text)
 
 

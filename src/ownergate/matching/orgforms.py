@@ -8,6 +8,8 @@ legal form, and a form that differs only nudges the score down.
 
 from __future__ import annotations
 
+from rapidfuzz.distance import Levenshtein
+
 # Canonical form -> the spellings (as cleaned tokens) that mean it. Longer phrases win.
 _FORMS: dict[str, tuple[str, ...]] = {
     "llc": (
@@ -64,6 +66,19 @@ _LONGEST = max(len(p) for p in _PHRASES)
 FORM_TOKENS = frozenset(_FORMS)
 
 
+_LONG_SPELLINGS = {p[0]: c for p, c in _PHRASES.items() if len(p) == 1 and len(p[0]) >= 7}
+
+
+def _fuzzy_form(token: str) -> str | None:
+    """A long single-word form with a typo or cut short ("aktiengeselschaft", "compan")."""
+    if len(token) < 6:
+        return None
+    for spelling, canon in _LONG_SPELLINGS.items():
+        if Levenshtein.normalized_similarity(token, spelling) >= 0.85:
+            return canon
+    return None
+
+
 def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split tokens into (core name tokens, canonical forms), matching the longest phrase first.
 
@@ -80,7 +95,11 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
                 i += size
                 break
         else:
-            core.append(tokens[i])
+            canon = _fuzzy_form(tokens[i]) if i == len(tokens) - 1 else None
+            if canon is not None:
+                forms.append(canon)
+            else:
+                core.append(tokens[i])
             i += 1
     if not core:
         return tokens, ()

@@ -9,6 +9,8 @@ side). The joined spelling catches words run together or split ("Jong Un" / "Jon
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ownergate.matching.abbreviations import is_abbreviation
@@ -16,6 +18,7 @@ from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
 from ownergate.matching.tokens import TokenWeights, skeleton
+from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
 
 #: Explanation rows: (feature, contribution to the score, human-readable detail).
@@ -32,28 +35,33 @@ _CONSONANTS = 0.9  # same consonants, read from Arabic or Hebrew script
 _EXTRA_TOKEN_FACTOR = 0.25  # an unmatched token on the longer side of a person's name counts this much against
 _EXTRA_ORG_TOKEN_FACTOR = 0.8  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
 _CREDIT_FLOOR = 0.5  # token pairs less alike than this earn nothing
+_PERSON_CREDIT_FLOOR = 0.5  # ... in people's names, whose spellings vary more
 _PATRONYM_FLIP = 0.3  # "Salman bin Muhammad" is the son of "Muhammad bin Salman"
 FLIPPED = "; father and son names swapped around bin/ibn"
 PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyzy", "uulu"))
 _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
 _FORM_DIFFERS = -0.12
+_ONE_WORD_FACTOR = 0.8
+_PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 
+@lru_cache(maxsize=1 << 18)
 def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool = False) -> float:
-    """How alike two tokens are, in [0, 1], given their sound keys."""
+    """How alike two tokens are, in [0, 1], given their sound keys (cached: list tokens repeat)."""
     if a == b:
         return 1.0
     sim = OSA.normalized_similarity(a, b)
-    sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * 0.97
-    sim = max(sim, sound)
+    if min(len(a), len(b)) > 3:  # sound keys of very short tokens collide too easily
+        sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * _SOUND_ALIKE
+        sim = max(sim, sound)
     if loose and len(a) > 1 and len(b) > 1:
         sa, sb = skeleton(a), skeleton(b)
         sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
     if person and same_given_name(a, b):
         sim = max(sim, _NICKNAME)
     short, long = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) == 1:
-        return _INITIAL if long.startswith(short) else 0.0
+    if len(short) == 1:  # an initial: common in people's names, rare in organisations'
+        return _INITIAL if person and long.startswith(short) else 0.0
     if person:
         if len(short) >= 3 and long.startswith(short):
             sim = max(sim, _PREFIX)
@@ -64,13 +72,14 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
     return sim
 
 
-def credit(sim: float) -> float:
+def credit(sim: float, person: bool = False) -> float:
     """The share of a token pair's weight a similarity earns: near-misses earn less."""
     if sim >= 0.8:
         return sim
-    if sim <= _CREDIT_FLOOR:
+    floor = _PERSON_CREDIT_FLOOR if person else _CREDIT_FLOOR
+    if sim <= floor:
         return 0.0
-    return sim * (sim - _CREDIT_FLOOR) / (0.8 - _CREDIT_FLOOR)
+    return sim * (sim - floor) / (0.8 - floor)
 
 
 def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]]:
@@ -79,7 +88,7 @@ def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]
     for i, (ta, ka) in enumerate(zip(a.tokens, a.keys, strict=True)):
         for j, (tb, kb) in enumerate(zip(b.tokens, b.keys, strict=True)):
             sim = token_similarity(ta, ka, tb, kb, person, a.loose or b.loose)
-            if sim > _CREDIT_FLOOR:
+            if sim > min(_CREDIT_FLOOR, _PERSON_CREDIT_FLOOR):
                 pairs.append((sim, i, j))
     pairs.sort(reverse=True)
     used_a: set[int] = set()
@@ -97,7 +106,9 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     wa = [weights.weight(t) for t in a.tokens]
     wb = [weights.weight(t) for t in b.tokens]
     pairs = align(a, b, person)
-    earned = sum((wa[i] + wb[j]) * credit(s) for i, j, s in pairs)
+    pair_min = _CREDIT_FLOOR if a.foreign or b.foreign else _PAIR_MIN
+    pairs = [p for p in pairs if p[2] >= pair_min]
+    earned = sum((wa[i] + wb[j]) * credit(s, person) for i, j, s in pairs)
     matched_a = {i for i, _, _ in pairs}
     matched_b = {j for _, j, _ in pairs}
     loose_a = sum(w for i, w in enumerate(wa) if i not in matched_a)
@@ -115,6 +126,11 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     ]
     detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
     score = earned / total
+    telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
+    if not person and len(telling) == 1 and (loose_a > 0.2 or loose_b > 0.2):
+        # One telling word shared and more words beside it: "Horizon Steel" is not "Horizon".
+        score *= _ONE_WORD_FACTOR
+        detail += "; only one telling word shared"
     if person and patronym_flipped(a, b, pairs):
         score -= _PATRONYM_FLIP
         detail += FLIPPED
@@ -156,7 +172,7 @@ def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: boo
     """The similarity of two spellings, and its parts."""
     score, detail = token_score(a, b, weights, person)
     explanation: Explanation = [("name", score, f"'{a.text}' vs '{b.text}': {detail}")]
-    compact = compact_score(a, b)
+    compact = compact_score(a, b) if len(a.tokens) != len(b.tokens) else 0.0
     if compact >= 0.9 and compact * 0.97 > score and FLIPPED not in detail:
         explanation.append(("joined-spelling", compact * 0.97 - score, f"written together {compact:.2f} alike"))
         score = compact * 0.97
@@ -170,9 +186,31 @@ def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: boo
     return max(0.0, min(1.0, score)), explanation
 
 
+def _syllables(text: str) -> str:
+    return "".join(ch for ch in text if has_han(ch) or has_hangul(ch) or has_kana(ch))
+
+
+def syllable_similarity(a: str, b: str) -> float | None:
+    """Similarity of two names both written in a syllabic script (Han, Hangul, kana), sign by sign.
+
+    One sign is one syllable there, and homophones abound: 石 and 市 both read "shi", so the Latin
+    spellings agree while the names differ. None unless both names are written that way.
+    """
+    sa, sb = _syllables(a), _syllables(b)
+    if not sa or not sb or len(sa) * 2 < len(a.replace(" ", "")) or len(sb) * 2 < len(b.replace(" ", "")):
+        return None
+    return float(Levenshtein.normalized_similarity(sa, sb))
+
+
 def best_similarity(
-    query: tuple[NameForm, ...], candidate: tuple[NameForm, ...], weights: TokenWeights, person: bool
+    query: tuple[NameForm, ...],
+    candidate: tuple[NameForm, ...],
+    weights: TokenWeights,
+    person: bool,
+    raw: tuple[str, str] | None = None,
 ) -> tuple[float, Explanation]:
+    """The best similarity over every pair of spellings; ``raw`` (the names as written) lets names
+    written in the same syllabic script be compared sign by sign."""
     best: tuple[float, Explanation] = (0.0, [("name", 0.0, "no comparable spelling")])
     for a in query:
         for b in candidate:
@@ -180,7 +218,14 @@ def best_similarity(
             if result[0] > best[0]:
                 best = result
                 if result[0] >= 1.0:
-                    return best
+                    break
+    # People's names only: organisation names differ in legal-form signs (有限公司) too.
+    signs = syllable_similarity(*raw) if raw is not None and person else None
+    if signs is not None:
+        signs = signs**2  # one sign in three or four differs: another person
+    if signs is not None and signs < best[0]:
+        cap = ("same-script", signs - best[0], f"written in the same syllabic script, {signs:.2f} of signs alike")
+        best = (signs, [*best[1], cap])
     return best
 
 
@@ -189,4 +234,4 @@ def compare_names(
 ) -> tuple[float, Explanation]:
     """Pairwise name similarity in [0, 1] with its explanation; no list frequencies needed."""
     person = schema == Schema.PERSON
-    return best_similarity(prepare(a, schema), prepare(b, schema), weights or DEFAULT_WEIGHTS, person)
+    return best_similarity(prepare(a, schema), prepare(b, schema), weights or DEFAULT_WEIGHTS, person, (a, b))

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 #: Words that say what kind of organisation it is, not which one.
 GENERIC = frozenset(
@@ -109,6 +110,7 @@ STOPWORDS = frozenset(
 )
 
 GENERIC_WEIGHT = 0.3
+NUMBER_WEIGHT = 0.3
 STOPWORD_WEIGHT = 0.05
 _MIN_WEIGHT = 0.12
 _RARE_DF = 4  # a token in this many names or fewer is as telling as a token can be
@@ -117,12 +119,13 @@ _RARE_DF = 4  # a token in this many names or fewer is as telling as a token can
 class TokenWeights:
     """How much each token tells, from its document frequency over every indexed name."""
 
-    __slots__ = ("_df", "_scale", "total")
+    __slots__ = ("_cache", "_df", "_scale", "total")
 
     def __init__(self, df: Counter[str] | None = None, total: int = 0) -> None:
         self._df: Counter[str] = df if df is not None else Counter()
         self.total = total
         self._scale = math.log(max(total, _RARE_DF + 1) / _RARE_DF)
+        self._cache: dict[str, float] = {}
 
     @classmethod
     def from_names(cls, token_lists: Iterable[Iterable[str]]) -> TokenWeights:
@@ -137,6 +140,12 @@ class TokenWeights:
         return self._df.get(token, 0)
 
     def weight(self, token: str) -> float:
+        cached = self._cache.get(token)
+        if cached is None:
+            cached = self._cache[token] = self._weight(token)
+        return cached
+
+    def _weight(self, token: str) -> float:
         if token in STOPWORDS:
             return STOPWORD_WEIGHT
         base = GENERIC_WEIGHT if token in GENERIC else 1.0
@@ -145,6 +154,8 @@ class TokenWeights:
             base = min(base, max(_MIN_WEIGHT, 1.0 - 0.88 * math.log(df / _RARE_DF) / self._scale))
         if len(token) == 1:
             base *= 0.5
+        if token.isdigit():
+            base = min(base, NUMBER_WEIGHT)  # a series or vintage number: weak evidence either way
         return base
 
 
@@ -160,6 +171,7 @@ _PHONETIC_RULES = [
 ]  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 17)
 def phonetic(token: str) -> str:
     """A coarse sound key: spelling variants of one sound (kh/h, ou/u, w/v, y/i, doubled letters) agree."""
     if not token.isalpha():
@@ -172,6 +184,7 @@ def phonetic(token: str) -> str:
 _VOWELS = re.compile(r"[aeiouywv]+")
 
 
+@lru_cache(maxsize=1 << 17)
 def skeleton(token: str) -> str:
     """The consonants of a token's sound key: how abjad scripts (Arabic, Hebrew) write a name."""
     key = phonetic(token)

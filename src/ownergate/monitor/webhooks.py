@@ -190,6 +190,17 @@ class DeliveryReport:
     skipped: list[str] = field(default_factory=list)  # endpoints without their secret
     errors: list[str] = field(default_factory=list)  # "event_id -> url: problem"
 
+    def count(self, outcome: DeliveryStatus, failure: str) -> None:
+        self.attempted += 1
+        if outcome is DeliveryStatus.DELIVERED:
+            self.delivered += 1
+            return
+        self.errors.append(failure)
+        if outcome is DeliveryStatus.DEAD:
+            self.dead += 1
+        else:
+            self.retrying += 1
+
     def merge(self, other: DeliveryReport) -> None:
         self.attempted += other.attempted
         self.delivered += other.delivered
@@ -227,21 +238,18 @@ def deliver_due(
             claim = claim_next(store, endpoint.id, clock.now(), policy.lease)
             if claim is None:
                 break
-            _attempt(store, transport, clock, policy, rng, endpoint, secret, claim, report)
+            status_code, error = _send(transport, clock, endpoint.url, secret, claim)
+            now = clock.now()
+            retry_at = None
+            if error is not None and claim.attempt < policy.max_attempts:
+                retry_at = now + timedelta(seconds=policy.delay(claim.attempt, rng))
+            outcome = record_outcome(store, claim, now, status_code=status_code, error=error, retry_at=retry_at)
+            report.count(outcome, f"{claim.event_id} -> {endpoint.url}: {error} (attempt {claim.attempt})")
     return report
 
 
-def _attempt(
-    store: Store,
-    transport: Transport,
-    clock: Clock,
-    policy: RetryPolicy,
-    rng: random.Random,
-    endpoint: Endpoint,
-    secret: str,
-    claim: Claim,
-    report: DeliveryReport,
-) -> None:
+def _send(transport: Transport, clock: Clock, url: str, secret: str, claim: Claim) -> tuple[int | None, str | None]:
+    """Sign and POST one claimed event: (HTTP status or None, error or None when delivered)."""
     body = event_body(claim)
     timestamp = int(clock.now().timestamp())
     headers = {
@@ -253,28 +261,11 @@ def _attempt(
         SIGNATURE_HEADER: sign(secret, claim.event_id, timestamp, body),
         ATTEMPT_HEADER: str(claim.attempt),
     }
-    status_code: int | None = None
-    error: str | None = None
     try:
-        status_code = transport.post(endpoint.url, body, headers)
-        if not 200 <= status_code < 300:
-            error = f"HTTP {status_code}"
+        status_code = transport.post(url, body, headers)
     except TransportError as exc:
-        error = str(exc)[:500]
-    now = clock.now()
-    retry_at = None
-    if error is not None and claim.attempt < policy.max_attempts:
-        retry_at = now + timedelta(seconds=policy.delay(claim.attempt, rng))
-    outcome = record_outcome(store, claim, now, status_code=status_code, error=error, retry_at=retry_at)
-    report.attempted += 1
-    if outcome is DeliveryStatus.DELIVERED:
-        report.delivered += 1
-        return
-    report.errors.append(f"{claim.event_id} -> {endpoint.url}: {error} (attempt {claim.attempt})")
-    if outcome is DeliveryStatus.DEAD:
-        report.dead += 1
-    else:
-        report.retrying += 1
+        return None, str(exc)[:500]
+    return status_code, None if 200 <= status_code < 300 else f"HTTP {status_code}"
 
 
 def deliver_loop(

@@ -1,53 +1,75 @@
-"""The FastAPI application factory. Routers stay thin over the library; errors map by status."""
+"""The FastAPI application factory. Routers stay thin over the library; errors map by status.
+
+The enforcement endpoints (``/v1/check``, ``/v1/authz/...``) are answered by
+:class:`~ownergate.service.gateway.GatewayLayer` in front of FastAPI; their FastAPI routes in
+``routers/check.py`` document them in the OpenAPI schema and answer identically.
+"""
 
 from __future__ import annotations
 
-import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ownergate import __version__
 from ownergate.errors import OwnergateError
-from ownergate.store import Store, open_store
+from ownergate.service.gateway import GatewayLayer
+from ownergate.service.state import ServiceState
+from ownergate.settings import Settings, load_settings
 
 
-def create_app(db_url: str) -> FastAPI:
+def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     """Build the service over the store at ``db_url``."""
-    app = FastAPI(title="ownergate", version=__version__)
+    service = ServiceState(db_url, settings or load_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.start()
+        yield
+        service.stop()
+
+    app = FastAPI(
+        title="ownergate",
+        version=__version__,
+        lifespan=lifespan,
+        description="Decision service: per-request enforcement of verdicts, gateway adapters and the admin API.",
+    )
+    app.state.service = service
     app.state.db_url = db_url
-    app.state.started = time.time()
-    app.state.store = None
-
-    def store() -> Store:
-        if app.state.store is None:
-            app.state.store = open_store(db_url)
-        return app.state.store  # type: ignore[no-any-return]
-
-    app.state.get_store = store
 
     @app.exception_handler(OwnergateError)
     async def _ownergate_error(request: Request, exc: OwnergateError) -> JSONResponse:
         return JSONResponse(status_code=exc.http_status, content={"error": exc.code, "message": exc.message})
 
-    @app.get("/")
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors()]
+        return JSONResponse(status_code=422, content={"error": "invalid-input", "message": "; ".join(problems)})
+
+    @app.get("/", tags=["service"])
     def index() -> dict[str, Any]:
         """The project's name and version."""
         return {"name": "ownergate", "version": __version__}
 
-    @app.get("/healthz")
-    def healthz() -> dict[str, Any]:
-        """Liveness and the store's reachability."""
-        from ownergate.store.info import describe
+    @app.get("/healthz", tags=["service"], responses={503: {"description": "The table is too old: checks deny"}})
+    def healthz() -> JSONResponse:
+        """Liveness, the decision table's age and whether the store is reachable."""
+        health = service.health()
+        health["version"] = __version__
+        if health["status"] == "stale":
+            error = "store-unavailable" if service.replica.last_error else "stale-table"
+            message = service.replica.last_error or "the decision table is past its maximum staleness"
+            return JSONResponse(status_code=503, content={"error": error, "message": message, **health})
+        return JSONResponse(content=health)
 
-        info = describe(store())
-        return {
-            "status": "ok",
-            "version": __version__,
-            "store": info["backend"],
-            "schema_version": info["schema_version"],
-            "uptime_seconds": round(time.time() - app.state.started, 3),
-        }
+    from ownergate.service.routers import admin, check, metrics
 
+    app.include_router(check.router)
+    app.include_router(metrics.router)
+    app.include_router(admin.router)
+    app.add_middleware(GatewayLayer, service=service)
     return app

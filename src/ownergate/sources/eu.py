@@ -28,7 +28,7 @@ from ownergate.sources.text import (
     slug,
     split,
 )
-from ownergate.sources.xmlsafe import flatten, parse_xml
+from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml
 
 _URL = "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw"
 LISTS = (ListInfo("eu-fsf", "EU Consolidated Financial Sanctions List", "European Commission (FISMA)", _URL),)
@@ -57,6 +57,12 @@ def _names(value: str, kind: AliasKind) -> list[Alias]:
         else:
             out.append(Alias(name, AliasKind.NATIVE if script_of(name) else kind, script_of(name)))
     return out
+
+
+def _iso(value: str) -> str:
+    """``26.11.1972`` -> ``1972-11-26``; partial or free-text dates stay as written."""
+    parsed = parse_date(value)
+    return parsed.isoformat() if parsed else value
 
 
 def _first_bytes(path: Path) -> bytes:
@@ -100,7 +106,7 @@ class EuCsvSource(ListSource):
                     addresses=split(row.get("address")),
                     programs=split(row.get("programKey")),
                     listed_on=parse_date(row.get("startDate")),
-                    birth_dates=split(row.get("birthDate")),
+                    birth_dates=[_iso(d) for d in split(row.get("birthDate"))],
                     raw={k: v for k, v in row.items() if v},
                 )
                 for column, role in _CSV_COUNTRIES:
@@ -121,7 +127,7 @@ class EuXmlSource(ListSource):
         return not path.is_dir() and b"<export" in head and b"sanctionEntity" in head
 
     def published(self, path: Path) -> date | None:
-        return parse_date(parse_xml(path, read_bytes(path)).get("generationDate", "")[:10])
+        return date_in_head(path, r'generationDate="(\d{4}-\d{2}-\d{2})')
 
     def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
         root = parse_xml(path, read_bytes(path))

@@ -14,9 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from followthemoney import model
-from followthemoney.exc import FollowTheMoneyException
-
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
@@ -61,6 +58,10 @@ class FtmJsonlSource(ListSource):
         return first.startswith(b"{") and b'"schema"' in first and b'"properties"' in first
 
     def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
+        # Imported here: the library takes seconds to load, and only this format needs it.
+        from followthemoney import model
+        from followthemoney.exc import FollowTheMoneyException
+
         records: list[tuple[int, dict[str, Any], Any]] = []
         for number, line in enumerate(read_text(path).splitlines(), start=1):
             if not line.strip():

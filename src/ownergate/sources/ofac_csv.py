@@ -66,8 +66,11 @@ def _primary(path: Path) -> Path:
 
 
 def _looks_primary(head: bytes) -> bool:
-    line = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
-    fields = next(iter(csv.reader([line])), [])
+    lines = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").splitlines()
+    try:
+        fields = next(iter(csv.reader(lines[:1])), [])
+    except csv.Error:
+        return False
     return len(fields) == 12 and fields[0].strip().isdigit() and not fields[1].strip().isdigit()
 
 

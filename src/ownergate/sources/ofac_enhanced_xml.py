@@ -7,6 +7,8 @@ ownership graph. Countries resolve through the file's own reference values (ISO 
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,7 +19,7 @@ from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance
 from ownergate.sources.ofac_remarks import IDENTIFIER_LABELS, iso_partial_date
 from ownergate.sources.text import country_code, parse_date, read_bytes, read_zip_member, schema_of, script_of
-from ownergate.sources.xmlsafe import flatten, parse_xml, text
+from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml, text
 
 _BASE = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 _ALIASES = {"A.K.A.": AliasKind.AKA, "F.K.A.": AliasKind.FKA, "N.K.A.": AliasKind.AKA}
@@ -63,7 +65,17 @@ class OfacEnhancedXmlSource(ListSource):
         return b"<sanctionsData" in head and b"ENHANCED_XML" in head
 
     def published(self, path: Path) -> date | None:
-        return parse_date(text(_root(path)[1], "publicationInfo/dataAsOf")[:10])
+        head = b""
+        try:
+            if path.name.upper().endswith(".ZIP"):
+                with zipfile.ZipFile(path) as archive, archive.open(archive.namelist()[0]) as member:
+                    head = member.read(8192)
+            else:
+                with path.open("rb") as handle:
+                    head = handle.read(8192)
+        except (OSError, zipfile.BadZipFile, IndexError, EOFError, zlib.error):
+            return None
+        return date_in_head(path, r"<dataAsOf>(\d{4}-\d{2}-\d{2})", head)
 
     def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
         name, root = _root(path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Identifier
 from ownergate.sources.text import country_code, script_of
@@ -63,6 +64,7 @@ class Remarks:
     birth_dates: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def iso_partial_date(value: str) -> str:
     """``25 Mar 1973`` -> ``1973-03-25``; ``Mar 1973`` -> ``1973-03``; a year stays a year."""
     value = value.strip(" .")

@@ -98,6 +98,10 @@ def sniff(path: Path) -> ListSource | None:
 def detect(path: Path) -> ListSource:
     """The source for ``path``; a clear error when no format recognises it."""
     source = sniff(path)
+    if source is None and path.is_dir():
+        raise SourceFormatError(
+            str(path), None, "not one list's set of files (to load every list under it: ownergate lists update --from)"
+        )
     if source is None:
         raise SourceFormatError(str(path), None, f"not a known list format (use --format: {', '.join(formats())})")
     return source

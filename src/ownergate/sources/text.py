@@ -221,7 +221,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d %b %Y", "%d
 
 def parse_date(value: str | None) -> date | None:
     """A full date in one of the layouts lists use, else None (partial dates are not listing dates)."""
-    value = clean(value)
+    return _parse_date(clean(value))
+
+
+@lru_cache(maxsize=65536)
+def _parse_date(value: str) -> date | None:
     if not value:
         return None
     value = value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", value) else value
@@ -253,6 +257,8 @@ _SCRIPTS = (
 
 def script_of(name: str) -> str | None:
     """ISO 15924 code of the first non-Latin script in ``name``, or None for Latin-only names."""
+    if name.isascii():
+        return None
     for char in name:
         if char.isalpha() and ord(char) > 0x24F:
             uname = unicodedata.name(char, "")

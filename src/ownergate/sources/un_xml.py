@@ -11,7 +11,7 @@ from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
 from ownergate.sources.text import UniqueIds, country_code, parse_date, read_bytes, script_of
-from ownergate.sources.xmlsafe import flatten, parse_xml, text, texts
+from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml, text, texts
 
 _URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 _DOCUMENT_KINDS = {"passport": "passport", "national identification number": "national_id"}
@@ -33,8 +33,7 @@ class UnXmlSource(ListSource):
         return not path.is_dir() and b"<CONSOLIDATED_LIST" in head
 
     def published(self, path: Path) -> date | None:
-        stamp = parse_xml(path, read_bytes(path)).get("dateGenerated", "")
-        return parse_date(stamp[:10]) if stamp else None
+        return date_in_head(path, r'dateGenerated="(\d{4}-\d{2}-\d{2})')
 
     def read(self, path: Path, list_id: str | None = None) -> Iterator[Entry]:
         root = parse_xml(path, read_bytes(path))

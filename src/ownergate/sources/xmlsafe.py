@@ -7,6 +7,8 @@ Namespaces are stripped from tags so parsers match plain element names.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -33,6 +35,24 @@ def parse_xml(path: Path | str, data: bytes) -> Element:
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.split("}", 1)[1]
     return root
+
+
+def date_in_head(path: Path, pattern: str, head: bytes | None = None) -> date | None:
+    """A publication date from the first bytes of an XML file (``dateGenerated="2026-02-27..."``),
+    without parsing the whole document; ``pattern`` is a regex whose group 1 is ``YYYY-MM-DD``."""
+    if head is None:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(8192)
+        except OSError:
+            return None
+    match = re.search(pattern.encode("ascii"), head)
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1).decode("ascii"))
+    except ValueError:
+        return None
 
 
 def text(element: Element | None, path: str = "") -> str:

@@ -52,6 +52,7 @@ class Store(abc.ABC):
     def __init__(self, url: str) -> None:
         self.url = url
         self._lock = threading.RLock()
+        self._current: tuple[Transaction, bool] | None = None
 
     @abc.abstractmethod
     def _begin(self, write: bool) -> Transaction: ...
@@ -67,15 +68,31 @@ class Store(abc.ABC):
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Transaction]:
-        """Run a block atomically: all of it is committed, or none of it."""
+        """Run a block atomically: all of it is committed, or none of it.
+
+        A block opened inside another on the same thread joins the outer transaction (a read
+        inside a write, or a read inside a read); a write inside a read-only block is refused.
+        """
         with self._lock:
+            outer = self._current
+            if outer is not None:
+                tx, outer_write = outer
+                if write and not outer_write:
+                    from ownergate.errors import StoreError
+
+                    raise StoreError("a write transaction cannot be opened inside a read-only one")
+                yield tx
+                return
             tx = self._begin(write)
+            self._current = (tx, write)
             try:
                 yield tx
             except BaseException:
+                self._current = None
                 self._rollback(tx)
                 raise
             else:
+                self._current = None
                 self._commit(tx)
 
     def read(self) -> Any:

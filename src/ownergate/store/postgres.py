@@ -27,6 +27,7 @@ def _placeholders(sql: str) -> str:
 class PostgresTransaction(Transaction):
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
+        self._cursors = 0
 
     def execute(self, sql: str, params: Params = ()) -> None:
         self.conn.execute(_placeholders(sql), tuple(params))
@@ -39,7 +40,10 @@ class PostgresTransaction(Transaction):
         return [tuple(r) for r in self.conn.execute(_placeholders(sql), tuple(params)).fetchall()]
 
     def iterate(self, sql: str, params: Params = (), batch: int = 5000) -> Iterator[Row]:
-        with self.conn.cursor() as cur:
+        # A named (server-side) cursor streams rows in batches instead of fetching them all.
+        self._cursors += 1
+        with self.conn.cursor(name=f"og_iter_{self._cursors}") as cur:
+            cur.itersize = batch
             cur.execute(_placeholders(sql), tuple(params))
             while rows := cur.fetchmany(batch):
                 yield from (tuple(r) for r in rows)

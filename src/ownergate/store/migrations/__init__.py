@@ -47,6 +47,8 @@ def available() -> dict[int, list[tuple[str, str | None, str]]]:
         if match:
             version = int(match.group(1))
             found.setdefault(version, []).append((item.name, match.group(3), item.read_text("utf-8")))
+    for files in found.values():
+        files.sort(key=lambda f: (f[1] is not None, f[0]))  # the shared file first, then companions
     return found
 
 

@@ -1,0 +1,122 @@
+"""Name screening: quality on the labelled pairs beside OpenSanctions' logic-v2, query latency and
+index build beside a brute-force rapidfuzz scan, and the GLEIF false-positive rate and bulk time.
+
+Scale knobs (environment): OWNERGATE_BENCH_GLEIF = how many GLEIF names to screen (default 20000,
+"all" for every one of the 199,473; the bulk time is extrapolated to all of them), and
+OWNERGATE_BENCH_QUERIES = how many queries time the latency (default 1000).
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+import matching_data
+from common import Result, percentiles, testdata
+from matching_data import entries, gleif_names, screen_chunk
+from ownergate.matching.index import DEFAULT_THRESHOLD, build_index
+from ownergate.matching.score import compare_names
+from ownergate.sources.model import Schema
+
+SCHEMAS = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL}
+GLEIF_ALL = 199_473
+
+
+def _f1(pairs: list[tuple[bool, bool]]) -> float:
+    tp = sum(p and a for p, a in pairs)
+    fp = sum(p and not a for p, a in pairs)
+    fn = sum(a and not p for p, a in pairs)
+    return 2 * tp / (2 * tp + fp + fn)
+
+
+def quality(data: Path) -> list[Result]:
+    with (data / "names/cases.csv").open(encoding="utf-8") as handle:
+        cases = list(csv.DictReader(handle))
+    with (data / "names/logicv2-frozen.csv").open(encoding="utf-8") as handle:
+        peer = {(r["name1"], r["name2"], r["schema"]): float(r["score"]) for r in csv.DictReader(handle)}
+    ours, theirs, both = [], [], []
+    wrong_ours, wrong_theirs = [], []
+    for row in cases:
+        actual = row["is_match"] == "true"
+        score, _ = compare_names(row["name1"], row["name2"], SCHEMAS.get(row["schema"], Schema.ORGANIZATION))
+        ours.append((score >= DEFAULT_THRESHOLD, actual))
+        if (score >= DEFAULT_THRESHOLD) != actual:
+            wrong_ours.append((row, score))
+        key = (row["name1"], row["name2"], row["schema"])
+        if key in peer:
+            theirs.append((peer[key] >= 0.7, actual))
+            both.append((score >= DEFAULT_THRESHOLD, actual))
+            if (peer[key] >= 0.7) != actual:
+                wrong_theirs.append((row, peer[key]))
+    for title, wrong in (("ownergate", wrong_ours), ("logic-v2", wrong_theirs)):
+        print(f"\n{title} gets {len(wrong)} pairs wrong:", file=sys.stderr)
+        for row, score in wrong:
+            kind = "FN" if row["is_match"] == "true" else "FP"
+            print(f"  {kind} {score:.3f} {row['name1']!r} vs {row['name2']!r}", file=sys.stderr)
+    return [
+        Result("matching", f"F1 names/cases.csv ({len(cases)} pairs) at {DEFAULT_THRESHOLD}", _f1(ours), "",
+               _f1(theirs), "logic-v2 at 0.7", ">= 0.90"),
+        Result("matching", f"F1 on the {len(both)} pairs logic-v2 scored", _f1(both), "", _f1(theirs),
+               "logic-v2 at 0.7", ">= 0.90"),
+    ]  # fmt: skip
+
+
+def run() -> list[Result]:
+    data = testdata()
+    results = quality(data)
+    loaded = entries(data)
+    started = time.perf_counter()
+    index = build_index(loaded)
+    build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    choices = [utils.default_process(n) for n in index.names]
+    plain_build_s = time.perf_counter() - started
+    results.append(Result("matching", f"index build ({len(index.names)} names, {len(loaded)} entries)", build_s, "s",
+                          plain_build_s, "rapidfuzz preprocess only", "<= 15 s"))  # fmt: skip
+
+    gleif = gleif_names(data)
+    rng = random.Random(7)
+    queries = [n for n, _ in rng.sample(gleif, int(os.environ.get("OWNERGATE_BENCH_QUERIES", "1000")))]
+    queries += [e.name for e in rng.sample(loaded, 200)]
+    for q in queries[:50]:
+        index.search(q)  # warm the caches, as a running service has them
+    ours_ms, plain_ms = [], []
+    for q in queries:
+        started = time.perf_counter()
+        index.search(q)
+        ours_ms.append((time.perf_counter() - started) * 1000)
+    for q in queries[:200]:
+        started = time.perf_counter()
+        process.extract(q, choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process, limit=10)
+        plain_ms.append((time.perf_counter() - started) * 1000)
+    (o50, o99), (p50, p99) = percentiles(ours_ms), percentiles(plain_ms)
+    results.append(Result("matching", "query p50", o50, "ms", p50, "brute-force rapidfuzz scan", "<= 1 ms"))
+    results.append(Result("matching", "query p99", o99, "ms", p99, "brute-force rapidfuzz scan", "<= 5 ms"))
+
+    wanted = os.environ.get("OWNERGATE_BENCH_GLEIF", "20000")
+    sample = [n for n, _ in (gleif if wanted == "all" else rng.sample(gleif, min(int(wanted), len(gleif))))]
+    matching_data.INDEX = index  # the worker processes inherit it (fork)
+    workers = max(1, min(2, os.cpu_count() or 1))
+    chunks = [sample[i : i + 500] for i in range(0, len(sample), 500)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        flagged = [hit for part in pool.map(screen_chunk, chunks) for hit in part]
+    bulk_s = time.perf_counter() - started
+    scale = GLEIF_ALL / len(sample)
+    plain_s = sum(plain_ms[:200]) / 1000 / 200 * GLEIF_ALL / workers
+    results.append(Result("matching", f"GLEIF 199,473 screened ({workers} processes; {len(sample)} measured)",
+                          bulk_s * scale, "s", plain_s, "brute-force scan, extrapolated", "<= 60 s"))  # fmt: skip
+    share = 100 * len(flagged) / len(sample)
+    results.append(Result("matching", f"GLEIF names flagged at {DEFAULT_THRESHOLD} (of {len(sample)})", share, "%",
+                          None, "", "< 0.2 %"))  # fmt: skip
+    print(f"\nGLEIF flagged sample ({len(flagged)} of {len(sample)}):", file=sys.stderr)
+    for name, matched, score in flagged[:25]:
+        print(f"  {score:.3f} {name!r} -> {matched!r}", file=sys.stderr)
+    return results

@@ -1,0 +1,103 @@
+"""``ownergate overrides``: propose, approve, reject and list four-eyes overrides."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from ownergate.cli.app import app, print_json, state
+from ownergate.decisions import overrides as ovr
+from ownergate.service.notify import decisions_changed
+
+overrides_app = typer.Typer(help="Four-eyes overrides of machine verdicts.", no_args_is_help=True)
+app.add_typer(overrides_app, name="overrides")
+
+Actor = Annotated[str | None, typer.Option(help="Who acts [default: the operating-system user]")]
+
+
+def _actor(value: str | None) -> str:
+    return value or getpass.getuser()
+
+
+def _show(item: ovr.Override, as_json: bool) -> None:
+    if as_json:
+        print_json(item.to_dict())
+    else:
+        typer.echo(
+            f"override #{item.id} for {item.customer_id}: {item.decision} until {item.expires_at},"
+            f" {item.status} (proposed by {item.proposed_by}"
+            + (f", {item.status} by {item.reviewed_by})" if item.reviewed_by else ")")
+        )
+
+
+@overrides_app.command("propose")
+def propose(
+    ctx: typer.Context,
+    customer_id: str,
+    decision: Annotated[str, typer.Option(help="allow or deny")],
+    justification: Annotated[str, typer.Option(help="Why")],
+    expires: Annotated[str, typer.Option(help="Expiry date (YYYY-MM-DD) or ISO date-time")],
+    actor: Actor = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Propose an override; it takes effect only when a different person approves it."""
+    with state(ctx).store().transaction() as tx:
+        item = ovr.propose(
+            tx,
+            customer_id=customer_id,
+            decision=decision,
+            justification=justification,
+            expires_at=ovr.parse_expiry(expires),
+            actor=_actor(actor),
+            now=datetime.now(UTC),
+        )
+    _show(item, as_json)
+
+
+@overrides_app.command("approve")
+def approve(
+    ctx: typer.Context,
+    override_id: int,
+    actor: Actor = None,
+    note: Annotated[str, typer.Option(help="A note for the record")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Approve a proposed override (not your own)."""
+    store = state(ctx).store()
+    with store.transaction() as tx:
+        item = ovr.approve(tx, override_id, actor=_actor(actor), now=datetime.now(UTC), note=note)
+    decisions_changed(store, [item.customer_id])  # every replica's decision table follows
+    _show(item, as_json)
+
+
+@overrides_app.command("reject")
+def reject(
+    ctx: typer.Context,
+    override_id: int,
+    actor: Actor = None,
+    note: Annotated[str, typer.Option(help="A note for the record")] = "",
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Reject a proposed override."""
+    with state(ctx).store().transaction() as tx:
+        item = ovr.reject(tx, override_id, actor=_actor(actor), now=datetime.now(UTC), note=note)
+    _show(item, as_json)
+
+
+@overrides_app.command("list")
+def list_(
+    ctx: typer.Context,
+    customer: Annotated[str | None, typer.Option(help="Only this customer's overrides")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Overrides waiting for approval, or every override of one customer."""
+    with state(ctx).store().read() as tx:
+        items = ovr.for_customer(tx, customer) if customer else ovr.pending(tx)
+    if as_json:
+        print_json([i.to_dict() for i in items])
+        return
+    for item in items:
+        _show(item, False)

@@ -1,0 +1,147 @@
+"""Deciding against a store: load the policy, lists, ownership graph and book, decide, record.
+
+This is the library API the CLI, the HTTP service and monitoring call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+
+from ownergate import audit
+from ownergate.decisions import customers as book_store
+from ownergate.decisions.customers import Customer
+from ownergate.decisions.engine import Book, prepare
+from ownergate.decisions.linking import link_customers
+from ownergate.decisions.verdict import Verdict, record
+from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
+from ownergate.matching.index import build_index
+from ownergate.matching.screen import index_for_store
+from ownergate.monitor import outbox
+from ownergate.ownership.repository import load_graph
+from ownergate.policy.repository import policy_in_force
+from ownergate.service import notify
+from ownergate.sources.registry import known_lists
+from ownergate.store import Store
+
+DEFAULT_POLICY = "anthropic"
+
+
+def known_list_ids(store: Store) -> set[str]:
+    """Every list id a policy may name: the publishers' lists and any list loaded into the store."""
+    return set(known_lists()) | set(current_snapshot_ids(store))
+
+
+def open_book(
+    store: Store,
+    policy_name: str = DEFAULT_POLICY,
+    as_of: datetime | None = None,
+    customers: Sequence[Customer] | None = None,
+) -> Book:
+    """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
+
+    With ``as_of``, the policy version, list snapshots, ownership edges and country data in force
+    then are used, so the same inputs always give the same verdicts.
+    """
+    moment = as_of or datetime.now(UTC)
+    on = moment.date()
+    known = known_list_ids(store)
+    graph = load_graph(store, as_of=on)
+    with store.read() as tx:
+        policy = policy_in_force(tx, policy_name, on, known)
+        if customers is None:
+            customers = book_store.all_customers(tx)
+        links = link_customers(tx, customers, set(graph.index))
+    if as_of is None:
+        screener = index_for_store(store)
+        snapshots: dict[str, object] = {"lists": current_snapshot_ids(store)}
+    else:
+        screener = build_index(entries_as_of(store, as_of))
+        ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
+        snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
+    key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
+    cache = _owner_cache(store, key)
+    before = dict(cache)
+    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache)
+    _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
+    return book
+
+
+def _owner_cache(store: Store, key: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    with store.read() as tx:
+        rows = tx.fetchall("SELECT node_id, name, lists FROM owner_screening WHERE snapshot_key = ?", (key,))
+    return {r[0]: (r[1], tuple(json.loads(r[2]))) for r in rows}
+
+
+def _save_owner_cache(store: Store, key: str, new: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    if not new:
+        return
+    with store.transaction() as tx:
+        tx.executemany("DELETE FROM owner_screening WHERE node_id = ? AND snapshot_key = ?", [(n, key) for n in new])
+        tx.executemany(
+            "INSERT INTO owner_screening (node_id, snapshot_key, name, lists) VALUES (?, ?, ?, ?)",
+            [(node, key, name, json.dumps(list(lists))) for node, (name, lists) in new.items()],
+        )
+
+
+def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
+    """One customer's verdict (not recorded: see :func:`decide_and_record`)."""
+    with store.read() as tx:
+        customer = book_store.get_customer(tx, customer_id)
+    book = open_book(store, policy_name, as_of, [customer])
+    return book.decide(customer, datetime.now(UTC).isoformat(), as_of.isoformat() if as_of else None)
+
+
+def decide_all(
+    store: Store,
+    policy_name: str = DEFAULT_POLICY,
+    as_of: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[Verdict]:
+    """Every customer's verdict, in id order; ``progress(done, total)`` is called as it goes."""
+    with store.read() as tx:
+        customers = book_store.all_customers(tx)
+    book = open_book(store, policy_name, as_of, customers)
+    stamp = datetime.now(UTC).isoformat()
+    for done, customer in enumerate(customers, 1):
+        yield book.decide(customer, stamp, as_of.isoformat() if as_of else None)
+        if progress is not None:
+            progress(done, len(customers))
+
+
+def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor: str = "system") -> list[str]:
+    """Store verdicts as current; return the ids of customers whose verdict changed.
+
+    Each change is appended to the audit log and, when the decision itself changed, becomes a
+    ``decision.changed`` event in the outbox, all in the same transaction as the verdict.
+    """
+    changed: list[str] = []
+    now = datetime.now(UTC)
+    change_id = None
+    with store.transaction() as tx:
+        for verdict in verdicts:
+            previous = tx.scalar(
+                "SELECT decision FROM decisions WHERE customer_id = ? AND is_current = 1", (verdict.customer,)
+            )
+            if not record(tx, verdict, cause, now):
+                continue
+            changed.append(verdict.customer)
+            codes = sorted({r.code.value for r in verdict.reasons})
+            details = {
+                "from": previous,
+                "to": verdict.decision.value,
+                "reasons": codes,
+                "policy": f"{verdict.policy}@{verdict.policy_version}",
+                "cause": cause,
+            }
+            audit.append(
+                tx, actor=actor, action="decision.recorded", subject=f"customer:{verdict.customer}", details=details
+            )
+            if previous != verdict.decision.value:
+                outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
+        if changed:
+            change_id = notify.record_change(tx, store, changed)
+    if change_id is not None:
+        notify.published(store, change_id)  # every replica's decision table follows
+    return changed

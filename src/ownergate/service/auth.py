@@ -1,0 +1,139 @@
+"""Admin tokens and roles: ``viewer`` < ``analyst`` < ``approver`` < ``admin``.
+
+A token looks like ``og_admin_`` followed by 32 random url-safe characters; only its SHA-256
+digest is stored, found by its display prefix and compared in constant time. Each role can do
+what the roles below it can:
+
+- viewer: read customers, decisions, overrides, keys (never secrets)
+- analyst: also propose overrides
+- approver: also approve or reject overrides proposed by someone else (four eyes)
+- admin: also issue and revoke API keys and admin tokens
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ownergate.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDenied
+from ownergate.service import credentials
+from ownergate.store import Store
+
+SCHEME = "og_admin_"
+TOKEN_PATTERN = credentials.pattern(SCHEME)
+
+
+class Role(StrEnum):
+    viewer = "viewer"
+    analyst = "analyst"
+    approver = "approver"
+    admin = "admin"
+
+
+_RANK = {Role.viewer: 0, Role.analyst: 1, Role.approver: 2, Role.admin: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes an admin call: the token's name and role."""
+
+    token_id: int
+    name: str
+    role: Role
+
+    def can(self, role: Role) -> bool:
+        return _RANK[self.role] >= _RANK[role]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    id: int
+    name: str
+    role: str
+    prefix: str
+    created_at: str
+    revoked_at: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("id", "name", "role", "prefix", "created_at", "revoked_at")}
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    token: str  # shown once, never stored
+    info: TokenInfo
+
+
+_COLUMNS = "id, name, role, prefix, created_at, revoked_at"
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise InputError(f"unknown role {value!r}: use one of {', '.join(r.value for r in Role)}") from None
+
+
+def issue_token(store: Store, name: str, role: str) -> IssuedToken:
+    """Create an admin token for ``name`` with ``role``; the token is returned once."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InputError("a token needs a name of 1 to 100 characters")
+    token = credentials.new_secret(SCHEME)
+    with store.transaction() as tx:
+        row = tx.fetchone(
+            f"INSERT INTO admin_tokens (name, role, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?) "  # noqa: S608
+            f"RETURNING {_COLUMNS}",
+            (name, _role(role).value, credentials.digest(token), credentials.display_prefix(SCHEME, token), _now()),
+        )
+    assert row is not None
+    return IssuedToken(token, TokenInfo(int(row[0]), *row[1:]))
+
+
+def revoke_token(store: Store, token_id: int) -> TokenInfo:
+    with store.transaction() as tx:
+        row = tx.fetchone(f"SELECT {_COLUMNS} FROM admin_tokens WHERE id = ?", (token_id,))  # noqa: S608
+        if row is None:
+            raise NotFoundError(f"no admin token with id {token_id}")
+        if row[5] is not None:
+            raise ConflictError(f"admin token {token_id} was already revoked at {row[5]}")
+        now = _now()
+        tx.execute("UPDATE admin_tokens SET revoked_at = ? WHERE id = ?", (now, token_id))
+    return TokenInfo(int(row[0]), row[1], row[2], row[3], row[4], now)
+
+
+def list_tokens(store: Store) -> list[TokenInfo]:
+    with store.read() as tx:
+        return [TokenInfo(int(r[0]), *r[1:]) for r in tx.fetchall(f"SELECT {_COLUMNS} FROM admin_tokens ORDER BY id")]  # noqa: S608
+
+
+def authenticate(store: Store, token: str | None) -> Actor:
+    """The actor a presented token stands for; :class:`AuthenticationError` otherwise."""
+    if not token:
+        raise AuthenticationError("an admin token is required (Authorization: Bearer og_admin_...)")
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise AuthenticationError("the admin token is malformed")
+    presented = credentials.digest(token)
+    with store.read() as tx:
+        rows = tx.fetchall(
+            "SELECT id, name, role, token_hash FROM admin_tokens WHERE prefix = ? AND revoked_at IS NULL",
+            (credentials.display_prefix(SCHEME, token),),
+        )
+    match = None
+    for row in rows:  # compare every candidate, so timing does not depend on which one matched
+        if credentials.same_digest(presented, row[3]):
+            match = row
+    if match is None:
+        raise AuthenticationError("the admin token is unknown or revoked")
+    return Actor(int(match[0]), match[1], Role(match[2]))
+
+
+def require(actor: Actor, role: Role) -> None:
+    """:class:`PermissionDenied` unless ``actor`` has ``role`` or a higher one."""
+    if not actor.can(role):
+        raise PermissionDenied(f"{actor.name} has role {actor.role.value}; this needs {role.value} or higher")
+
+
+def _now() -> str:
+    return credentials.utc_now_iso()

@@ -1,0 +1,129 @@
+"""The check: API key and IP address in, an explained verdict out, from the in-memory table only.
+
+Reason codes the check itself adds (beside the customer's own reasons):
+
+=======================  ======  ====================================================
+code                     status  meaning
+=======================  ======  ====================================================
+``missing-key``          401     no API key was presented
+``malformed-key``        401     the key does not have the shape ``og_live_`` + 32 chars
+``unknown-key``          403     no unrevoked key has this value
+``no-decision``          403     the key's customer has no verdict yet (decision review)
+``invalid-ip``           400     the IP address (or a forwarded hop) cannot be parsed
+``ip-unsupported-region`` 403    the address is in a country the service refuses
+``stale-table``          503     the table is older than the maximum staleness (fail closed)
+``untrusted-forwarded-for`` 400  X-Forwarded-For arrived from a peer that is not a trusted proxy
+``malformed-json``       400     the body is not a JSON object of strings
+``body-too-large``       413     the body is over 4 KiB
+=======================  ======  ====================================================
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Collection
+from typing import Any
+
+from ownergate.errors import InputError
+from ownergate.service.geoip import country_of, parse_ip
+from ownergate.service.keys import KEY_PATTERN
+from ownergate.service.regions import unsupported_countries
+from ownergate.service.replica import Replica
+from ownergate.service.table import Entry
+
+Reason = dict[str, Any]
+
+
+class Verdict:
+    """The answer to one check: HTTP status, allow or not, decision, customer and reasons."""
+
+    __slots__ = ("allow", "customer", "decision", "reasons", "status")
+
+    def __init__(self, status: int, decision: str, customer: str | None, reasons: tuple[Reason, ...]) -> None:
+        self.status = status
+        self.allow = status == 200
+        self.decision = decision
+        self.customer = customer
+        self.reasons = reasons
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "allow": self.allow,
+            "decision": self.decision,
+            "customer": self.customer,
+            "reasons": list(self.reasons),
+        }
+
+
+def refusal(status: int, code: str, message: str, evidence: dict[str, Any] | None = None) -> Verdict:
+    return Verdict(status, "deny", None, ({"code": code, "message": message, "evidence": evidence or {}},))
+
+
+MISSING_KEY = refusal(401, "missing-key", "no API key (send api_key, Authorization: Bearer or x-api-key)")
+MALFORMED_KEY = refusal(401, "malformed-key", "the API key is not of the form og_live_ followed by 32 characters")
+UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
+
+
+class Checker:
+    """Answers checks from a :class:`Replica`'s table, failing closed when it is too old."""
+
+    __slots__ = ("fail_closed", "max_staleness", "replica", "unsupported")
+
+    def __init__(
+        self,
+        replica: Replica,
+        max_staleness: float = 300.0,
+        fail_closed: bool = True,
+        unsupported: Collection[str] | None = None,
+    ) -> None:
+        self.replica = replica
+        self.max_staleness = max_staleness
+        self.fail_closed = fail_closed
+        self.unsupported = frozenset(unsupported if unsupported is not None else unsupported_countries())
+
+    def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
+        """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
+        now = time.time() if now is None else now
+        if self.fail_closed and self.max_staleness > 0:
+            age = self.replica.age(now)
+            if age > self.max_staleness:
+                shown = "never loaded" if age == float("inf") else f"{age:.0f} s old"
+                return refusal(
+                    503,
+                    "stale-table",
+                    f"the decision table is {shown}, past the maximum staleness of {self.max_staleness:g} s",
+                    {"max_staleness_seconds": self.max_staleness},
+                )
+        if not api_key:
+            return MISSING_KEY
+        if len(api_key) > 64 or not KEY_PATTERN.fullmatch(api_key):
+            return MALFORMED_KEY
+        region = None
+        if ip is not None:
+            try:
+                region = self._region_reason(ip)
+            except InputError as exc:
+                return refusal(400, "invalid-ip", exc.message)
+        found = self.replica.table.lookup(hashlib.sha256(api_key.encode()).digest())
+        if found is None:
+            return UNKNOWN_KEY if region is None else Verdict(403, "deny", None, (*UNKNOWN_KEY.reasons, region))
+        customer, entry = found
+        return _verdict(customer, entry.at(now), region)
+
+    def _region_reason(self, ip: str) -> Reason | None:
+        canonical = parse_ip(ip)
+        country = country_of(canonical)
+        if country is None or country not in self.unsupported:
+            return None
+        return {
+            "code": "ip-unsupported-region",
+            "message": f"requests from {country} are not supported",
+            "evidence": {"ip": canonical, "country": country},
+        }
+
+
+def _verdict(customer: str, entry: Entry, region: Reason | None) -> Verdict:
+    if region is None:
+        return Verdict(200 if entry.allow else 403, entry.decision, customer, entry.reasons)
+    return Verdict(403, "deny", customer, (region, *entry.reasons))

@@ -1,0 +1,1 @@
+"""HTTP routers: enforcement (documented here, answered by the gateway layer), metrics, admin."""

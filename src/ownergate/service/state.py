@@ -1,0 +1,96 @@
+"""What one service process holds: its replica of the decision table, the checker, metrics, the store."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ownergate.service import geoip
+from ownergate.service.address import TrustedProxies
+from ownergate.service.check import Checker
+from ownergate.service.metrics import Metrics
+from ownergate.service.replica import Replica
+from ownergate.settings import Settings
+from ownergate.store import Store, open_store
+
+
+class ServiceState:
+    """Started once per process (at startup, or by the first check); stopped at shutdown."""
+
+    def __init__(self, db_url: str, settings: Settings) -> None:
+        self.db_url = db_url
+        self.settings = settings
+        self.replica = Replica(db_url, settings.redis_url)
+        self._checker = Checker(self.replica, settings.max_staleness, settings.fail_closed)
+        self.trusted = TrustedProxies(settings.trusted_proxies)
+        self.metrics = Metrics()
+        self.started_at = time.time()
+        self._started = False
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if not self._started:
+                geoip.warm()
+                self.replica.start()
+                self._started = True
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._started:
+                self.replica.stop()
+                self._started = False
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def checker(self) -> Checker:
+        if not self._started:
+            self.start()
+        return self._checker
+
+    def store(self) -> Store:
+        """The store for admin calls (opened on first use; StoreError when unreachable)."""
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.db_url)
+            return self._store
+
+    def health(self) -> dict[str, Any]:
+        if not self._started:
+            self.start()
+        table = self.replica.health()
+        age = self.replica.age()
+        stale = self.settings.fail_closed and self.settings.max_staleness > 0 and age > self.settings.max_staleness
+        if stale:
+            status = "stale"
+        elif self.replica.last_error:
+            status = "degraded"
+        else:
+            status = "ok"
+        return {
+            "status": status,
+            "fail_closed": stale,
+            "max_staleness_seconds": self.settings.max_staleness,
+            "uptime_seconds": round(time.time() - self.started_at, 3),
+            "table": table,
+        }
+
+    def gauges(self) -> dict[str, tuple[str, float]]:
+        age = self.replica.age()
+        table = self.replica.table.stats()
+        return {
+            "ownergate_table_age_seconds": (
+                "Seconds since the decision table was last known current (-1: never loaded).",
+                -1.0 if age == float("inf") else age,
+            ),
+            "ownergate_table_customers": ("Customers in the decision table.", table["customers"]),
+            "ownergate_table_keys": ("Active API keys in the decision table.", table["keys"]),
+            "ownergate_table_reloads_total": ("Full reloads of the decision table.", self.replica.reloads),
+            "ownergate_store_reachable": (
+                "1 when the last refresh reached the store.",
+                0 if self.replica.last_error else 1,
+            ),
+        }

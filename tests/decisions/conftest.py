@@ -1,0 +1,43 @@
+"""A store with real lists loaded once per session; each test gets its own copy of the file.
+
+Loaded: OFAC SDN (2024-05-03), the DoD 1260H list, the trade.gov Consolidated Screening List
+(Entity List, MEU, ...), OFAC's non-SDN lists (incl. NS-CMIC) and the FCC covered list.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ownergate.lists.loader import load_paths
+from ownergate.store import Store, open_store
+
+REAL_LISTS = (
+    "ofac/sdn_2024-05-03.csv",
+    "us_lists/us_dod_chinese_milcorps_sanctions.csv",
+    "csl/consolidated_2022-05.csv.gz",
+    "ofac/nonsdn_2025-12",
+    "us_lists/us_fcc_covered_list_table.csv",
+)
+
+
+@pytest.fixture(scope="session")
+def real_lists_file(testdata: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("lists") / "lists.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    load_paths(store, [testdata / p for p in REAL_LISTS])
+    store.close()
+    return path
+
+
+@pytest.fixture
+def lists_store(real_lists_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """A private copy of the store with real lists loaded."""
+    copy = tmp_path / "store.sqlite3"
+    shutil.copy(real_lists_file, copy)
+    store = open_store(f"sqlite:///{copy}")
+    yield store
+    store.close()
