@@ -19,6 +19,7 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
+from ownergate.review import judgements
 from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
@@ -48,6 +49,7 @@ def open_book(
         policy = policy_in_force(tx, policy_name, on, known_list_ids(store))
         if customers is None:
             customers = book_store.all_customers(tx)
+        judged = judgements.current(tx, [c.id for c in customers], as_of)
     if as_of is None:
         screener = index_for_store(store)
         snapshots: dict[str, object] = {"lists": current_snapshot_ids(store)}
@@ -56,7 +58,7 @@ def open_book(
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
     graph = load_graph(store, as_of=on)
-    return prepare(policy, screener, graph, customers, on, snapshots)
+    return prepare(policy, screener, graph, customers, on, snapshots, judged)
 
 
 def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
