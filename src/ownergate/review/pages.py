@@ -13,6 +13,8 @@ from ownergate.review.queue import Queue
 from ownergate.review.sessions import Session
 from ownergate.service.auth import Role
 
+PAGE = 500  # queue rows shown at once
+
 
 def login_page(message: str = "", next_url: str = "/review/") -> str:
     body = (
@@ -66,9 +68,11 @@ def queue_page(session: Session, queue: Queue, reason: str, list_id: str, countr
             e(", ".join(i.lists) or "-"),
             f'<time datetime="{e(i.since)}">{e(i.since[:16].replace("T", " "))}</time>',
         )
-        for i in queue.items
+        for i in queue.items[:PAGE]
     ]
     shown = f"{len(queue.items)} of {queue.total}" if len(queue.items) != queue.total else str(queue.total)
+    if len(queue.items) > PAGE:
+        shown += f" (the oldest {PAGE} shown: filter to see others)"
     body = (
         f'<section aria-labelledby="counts"><h2 id="counts">Open review items: {queue.total}</h2>'
         f'<ul class="counts">{counts or "<li>nothing waiting</li>"}</ul>{_filters(queue, reason, list_id, country)}'
