@@ -12,6 +12,7 @@ from ownergate import audit
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
+from ownergate.decisions.linking import link_customers
 from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
 from ownergate.matching.index import build_index
@@ -45,10 +46,13 @@ def open_book(
     """
     moment = as_of or datetime.now(UTC)
     on = moment.date()
+    known = known_list_ids(store)
+    graph = load_graph(store, as_of=on)
     with store.read() as tx:
-        policy = policy_in_force(tx, policy_name, on, known_list_ids(store))
+        policy = policy_in_force(tx, policy_name, on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
+        links = link_customers(tx, customers, set(graph.index))
         judged = judgements.current(tx, [c.id for c in customers], as_of)
     if as_of is None:
         screener = index_for_store(store)
@@ -57,8 +61,7 @@ def open_book(
         screener = build_index(entries_as_of(store, as_of))
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
-    graph = load_graph(store, as_of=on)
-    return prepare(policy, screener, graph, customers, on, snapshots, judged)
+    return prepare(policy, screener, graph, customers, on, snapshots, links, judged)
 
 
 def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
