@@ -32,6 +32,7 @@ from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.policy.countries import UnsupportedRegions
 
 MAX_NODES = 40  # owners drawn before the rest are summarised
+MAX_CONE = 20_000  # owners looked at (nearest first); a larger cone's summaries count at least this many
 DOT_TIMEOUT = 15.0  # seconds
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # markup that could act (Graphviz never writes it from escaped DOT; refused if it ever does)
@@ -68,21 +69,16 @@ def decisive_edges(reasons: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]
     return found
 
 
-def _cone(graph: OwnershipGraph, root: int, as_of: date | None) -> dict[int, list[int]]:
-    """Every node of the cone (root included) -> the view edges entering it."""
+def _cone(graph: OwnershipGraph, root: int, as_of: date | None, limit: int = MAX_CONE) -> dict[int, list[int]]:
+    """The cone's nodes (root included, at most about ``limit``, nearest first) -> the view edges entering each."""
     view = graph.view(tuple(EdgeKind), as_of)
     into: dict[int, list[int]] = {}
-    frontier = [root]
-    while frontier:
-        nxt = []
-        for v in frontier:
-            edges = view.in_edges(np.array([v], np.int64)).tolist()
-            into[v] = edges
-            for e in edges:
-                u = int(view.src[e])
-                if u not in into and u not in nxt:
-                    nxt.append(u)
-        frontier = [u for u in nxt if u not in into]
+    frontier = np.array([root], np.int64)
+    while frontier.size and len(into) < limit:
+        for v in frontier.tolist():
+            into[v] = view.in_edges(np.array([v], np.int64)).tolist()
+        owners = np.unique(view.src[view.in_edges(frontier)]).astype(np.int64)
+        frontier = np.array([u for u in owners.tolist() if u not in into], np.int64)
     return into
 
 
