@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
@@ -301,10 +302,13 @@ def prepare(
     on: date,
     snapshots: dict[str, Any],
     links: dict[str, Link] | None = None,
+    owner_cache: dict[str, tuple[str, tuple[str, ...]]] | None = None,
     judgements: dict[str, dict[tuple[str, str], bool]] | None = None,
 ) -> Book:
     """Screen the book, extend the graph with it, and resolve every ownership rule of the policy.
 
+    ``owner_cache`` maps owner node ids to ``(name, lists)`` already screened against the same list
+    snapshots; owners screened here are added to it, so the caller can keep them.
     ``judgements`` (customer id -> (list id, entry id) -> true match?) are analysts' readings of
     list hits: a hit judged false is dropped for that customer, one judged true counts as listed.
     """
@@ -368,10 +372,56 @@ def prepare(
             extra.edges.append((owner_id, node, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
     known_stakes = _known_stakes(graph, customers, nodes)
     full = augment(graph, extra) if extra.node_ids else graph
+    cache = owner_cache if owner_cache is not None else {}
+    _screen_owners(full, [nodes[c.id] for c in customers], set(extra.node_ids), screener, policy.deny_at, cache)
     resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
     snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
     regions = unsupported_regions(on)
     return Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes, judgements)
+
+
+def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Indices of every node upstream of ``starts`` (their owners, direct or indirect), starts excluded."""
+    index = graph.index
+    start = np.array(sorted({index[s] for s in starts if s in index}), np.int64)
+    seen = np.zeros(graph.n, np.bool_)
+    if start.size == 0 or graph.m == 0:
+        return np.zeros(0, np.int64)
+    view = graph.view()
+    seen[start] = True
+    frontier = start
+    while frontier.size:
+        owners = np.unique(view.src[view.in_edges(frontier)])
+        frontier = owners[~seen[owners]].astype(np.int64)
+        seen[frontier] = True
+    seen[start] = False
+    return np.flatnonzero(seen)
+
+
+def _screen_owners(
+    graph: OwnershipGraph,
+    starts: Sequence[str],
+    skip: set[str],
+    screener: Screener,
+    deny_at: float,
+    cache: dict[str, tuple[str, tuple[str, ...]]],
+) -> None:
+    """Seed the owners upstream of the book by screening their names: a parent named in the ownership
+    data but not marked as listed there is still found on the lists it matches."""
+    for i in upstream(graph, starts).tolist():
+        node_id = graph.node_ids[i]
+        name = graph.names[i] if graph.names is not None else None
+        if node_id in skip or not name or graph.lists.get(i):
+            continue
+        cached = cache.get(node_id)
+        if cached is not None and cached[0] == name:
+            found = cached[1]
+        else:
+            country = graph.incorporation(i) or graph.hq(i)
+            found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
+            cache[node_id] = (name, found)
+        if found:
+            graph.lists[i] = found
 
 
 def _known_stakes(graph: OwnershipGraph, customers: Sequence[Customer], nodes: dict[str, str]) -> dict[str, float]:

@@ -5,6 +5,7 @@ This is the library API the CLI, the HTTP service and monitoring call.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -61,7 +62,29 @@ def open_book(
         screener = build_index(entries_as_of(store, as_of))
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
-    return prepare(policy, screener, graph, customers, on, snapshots, links, judged)
+    key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
+    cache = _owner_cache(store, key)
+    before = dict(cache)
+    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
+    _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
+    return book
+
+
+def _owner_cache(store: Store, key: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    with store.read() as tx:
+        rows = tx.fetchall("SELECT node_id, name, lists FROM owner_screening WHERE snapshot_key = ?", (key,))
+    return {r[0]: (r[1], tuple(json.loads(r[2]))) for r in rows}
+
+
+def _save_owner_cache(store: Store, key: str, new: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    if not new:
+        return
+    with store.transaction() as tx:
+        tx.executemany("DELETE FROM owner_screening WHERE node_id = ? AND snapshot_key = ?", [(n, key) for n in new])
+        tx.executemany(
+            "INSERT INTO owner_screening (node_id, snapshot_key, name, lists) VALUES (?, ?, ?, ?)",
+            [(node, key, name, json.dumps(list(lists))) for node, (name, lists) in new.items()],
+        )
 
 
 def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
