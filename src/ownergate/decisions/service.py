@@ -21,6 +21,7 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
+from ownergate.review import judgements
 from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
@@ -53,6 +54,7 @@ def open_book(
         if customers is None:
             customers = book_store.all_customers(tx)
         links = link_customers(tx, customers, set(graph.index))
+        judged = judgements.current(tx, [c.id for c in customers], as_of)
     if as_of is None:
         screener = index_for_store(store)
         snapshots: dict[str, object] = {"lists": current_snapshot_ids(store)}
@@ -63,7 +65,7 @@ def open_book(
     key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
     cache = _owner_cache(store, key)
     before = dict(cache)
-    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache)
+    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
     _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
     return book
 
