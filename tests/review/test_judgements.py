@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from ownergate.decisions import judgements
 from ownergate.decisions.effective import effective_decision
 from ownergate.decisions.service import decide
 from ownergate.errors import InputError, NotFoundError, PermissionDenied
-from ownergate.review import dossier, judgements, queue
+from ownergate.review import dossier, queue
 from ownergate.service.auth import authenticate
 from ownergate.store import Store
 

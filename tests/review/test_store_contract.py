@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ownergate.decisions import customers as book
+from ownergate.decisions import judgements
 from ownergate.decisions import overrides as ovr
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.verdict import Decision, Reason, ReasonCode, Verdict, record
-from ownergate.review import judgements, queue
+from ownergate.review import queue
 from ownergate.review.dossier import dossier
 from ownergate.store import Store
 

@@ -94,7 +94,7 @@ class Book:
     unresolved: dict[str, Reason] = field(default_factory=dict)
     snapshots: dict[str, Any] = field(default_factory=dict)
     known_stakes: dict[str, float] = field(default_factory=dict)  # linked customer -> shares the data already knows
-    # analysts' judgements (review/judgements.py): customer id -> (list id, entry id) -> true match?
+    # analysts' judgements (decisions/judgements.py): customer id -> (list id, entry id) -> true match?
     judgements: dict[str, dict[tuple[str, str], bool]] = field(default_factory=dict)
 
     def decide(self, customer: Customer, decided_at: str, as_of: str | None = None) -> Verdict:

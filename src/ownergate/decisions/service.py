@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from ownergate import audit
 from ownergate.decisions import customers as book_store
+from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
 from ownergate.decisions.linking import link_customers
@@ -21,7 +22,6 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
-from ownergate.review import judgements
 from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from ownergate.audit.chain import COLUMNS, AuditRecord
 from ownergate.decisions import customers as book_store
+from ownergate.decisions import judgements
 from ownergate.decisions import overrides as ovr
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.effective import EffectiveDecision, effective_decision
+from ownergate.decisions.judgements import Judgement
 from ownergate.decisions.service import decide, open_book, record_verdicts
 from ownergate.decisions.verdict import history
-from ownergate.review import judgements
-from ownergate.review.judgements import Judgement
 from ownergate.review.picture import Dot, picture
 from ownergate.service.auth import Actor, Role, require
 from ownergate.service.notify import decisions_changed
