@@ -17,6 +17,7 @@ from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snap
 from ownergate.matching.index import build_index
 from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
+from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
 from ownergate.service import notify
@@ -36,6 +37,7 @@ def open_book(
     policy_name: str = DEFAULT_POLICY,
     as_of: datetime | None = None,
     customers: Sequence[Customer] | None = None,
+    graph: OwnershipGraph | None = None,
 ) -> Book:
     """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
 
@@ -55,7 +57,8 @@ def open_book(
         screener = build_index(entries_as_of(store, as_of))
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
-    graph = load_graph(store, as_of=on)
+    if graph is None:
+        graph = load_graph(store, as_of=on)
     return prepare(policy, screener, graph, customers, on, snapshots)
 
 
