@@ -115,10 +115,12 @@ def _set_marks(tx: Transaction, marks: dict[str, str]) -> None:
 
 
 def _decided_against(tx: Transaction) -> dict[str, int]:
-    """The list snapshots the latest recorded verdict was decided against (the baseline of a first run)."""
-    text = tx.scalar("SELECT snapshots FROM decisions WHERE is_current = 1 ORDER BY id DESC LIMIT 1")
-    lists = json.loads(text).get("lists", {}) if text else {}
-    return {str(k): int(v) for k, v in lists.items()}
+    """Per list, the oldest snapshot any current verdict was decided against (the baseline of a first run)."""
+    oldest: dict[str, int] = {}
+    for (text,) in tx.fetchall("SELECT DISTINCT snapshots FROM decisions WHERE is_current = 1"):
+        for list_id, snapshot in json.loads(text).get("lists", {}).items():
+            oldest[list_id] = min(int(snapshot), oldest.get(list_id, int(snapshot)))
+    return oldest
 
 
 # -- one cycle ---------------------------------------------------------------------------------
