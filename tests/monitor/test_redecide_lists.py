@@ -18,6 +18,7 @@ from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.service import decide_all, record_verdicts
 from ownergate.lists.loader import load_paths
+from ownergate.monitor.redecide import _net_change, list_changes
 from ownergate.monitor.report import get, render
 from ownergate.monitor.watch import run_cycle
 from ownergate.store import Store
@@ -97,6 +98,11 @@ def test_sdn_2023_to_2024_changes_exactly_the_added(store: Store, testdata: Path
     with store.read() as tx:
         action = tx.scalar("SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1")
     assert action == "monitor.run"
+
+    # the recorded diff of one load and the net change of two snapshots agree
+    (step,) = list_changes(store, {"us-ofac-sdn": change["from_snapshot"]})
+    net = _net_change(store, "us-ofac-sdn", change["from_snapshot"], change["to_snapshot"])
+    assert step.touched() == net.touched() and len(step.changed) == len(net.changed)
 
     again = run_cycle(store, from_dir=folder)  # nothing new: nothing re-decided, nothing announced
     assert (again.lists, again.redecided, again.changes) == ([], 0, [])

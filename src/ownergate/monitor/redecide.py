@@ -32,7 +32,7 @@ import numpy.typing as npt
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, customer_identifiers
 from ownergate.decisions.service import open_book, record_verdicts
-from ownergate.lists.repository import current_snapshot_ids, entries_at
+from ownergate.lists.repository import current_snapshot_ids, diff, entries_at, get_entry
 from ownergate.matching.index import ScreeningIndex
 from ownergate.ownership.graph import OwnershipGraph
 from ownergate.sources.model import Entry
@@ -86,18 +86,30 @@ def list_changes(store: Store, since: Mapping[str, int | None]) -> list[ListChan
         base = since.get(list_id)
         if base == current:
             continue
-        new = {e.entry_id: e for e in entries_at(store, current)}
-        old = {e.entry_id: e for e in entries_at(store, base)} if base is not None else {}
-        change = ListChange(list_id, base, current)
-        change.added = [e for i, e in new.items() if i not in old]
-        change.removed = [e for i, e in old.items() if i not in new]
-        change.changed = [
-            (old[i], e)
-            for i, e in new.items()
-            if i in old and old[i].provenance.snapshot_id != e.provenance.snapshot_id
-        ]
+        step = diff(store, current)
+        if base is not None and step.from_snapshot == base:  # one load since: its recorded diff
+            change = ListChange(list_id, base, current)
+            change.added = [get_entry(store, list_id, i, current) for i in step.added]
+            change.removed = [get_entry(store, list_id, i, base) for i in step.removed]
+            change.changed = [(get_entry(store, list_id, i, base), get_entry(store, list_id, i, current))
+                              for i in step.changed]  # fmt: skip
+        else:
+            change = _net_change(store, list_id, base, current)
         out.append(change)
     return out
+
+
+def _net_change(store: Store, list_id: str, base: int | None, current: int) -> ListChange:
+    """Several loads (or none seen) since ``base``: compare the two snapshots' entry versions."""
+    new = {e.entry_id: e for e in entries_at(store, current)}
+    old = {e.entry_id: e for e in entries_at(store, base)} if base is not None else {}
+    change = ListChange(list_id, base, current)
+    change.added = [e for i, e in new.items() if i not in old]
+    change.removed = [e for i, e in old.items() if i not in new]
+    change.changed = [
+        (old[i], e) for i, e in new.items() if i in old and old[i].provenance.snapshot_id != e.provenance.snapshot_id
+    ]
+    return change
 
 
 def small_index(entries: Sequence[Entry], weights_from: ScreeningIndex) -> ScreeningIndex:
