@@ -317,7 +317,8 @@ def watch(
     on_report: Callable[[RunReport], None] | None = None,
     **options: object,
 ) -> None:
-    """Run a cycle every ``every`` (``cycles`` of them, or forever); a busy lock skips a turn."""
+    """Run a cycle every ``every`` (``cycles`` of them, or forever); a busy lock skips a turn
+    (a single cycle raises :class:`ConflictError` instead)."""
     clock = clock or SystemClock()
     done = 0
     while cycles is None or done < cycles:
@@ -325,6 +326,8 @@ def watch(
         try:
             result = run_cycle(store, clock=clock, **options)  # type: ignore[arg-type]
         except ConflictError:
+            if cycles == 1:
+                raise
             result = None
         if result is not None and on_report is not None:
             on_report(result)
