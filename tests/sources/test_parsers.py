@@ -151,15 +151,19 @@ def test_uk_official_csv(tmp_path: Path) -> None:
     path.write_text(
         "Report Date: 12-May-2026\n"
         "Last Updated,Unique ID,OFSI Group ID,Name 6,Name 1,Name 2,Name type,Alias strength,Name non-latin script,"
-        "Regime,Address line 1,Address country,Individual, Entity, Ship,Date designated,Parent company\n"
+        'Regime Name,Address Line 1,Address Country,"Individual, Entity, Ship",Date Designated,Parent company\n'
         "01/01/2026,RUS0001,1,EXAMPLE BANK,,,Primary name,,ПРИМЕР БАНК,Russia,1 Street,Russia,Entity,"
         "01/02/2022,Parent\n"
-        "01/01/2026,RUS0001,1,EXAMPLE BK,,,Alias,Good quality,,Russia,,,Entity,01/02/2022,Parent\n",
+        "01/01/2026,RUS0001,1,EXAMPLE BK,,,Alias,Good quality,,Russia,,,Entity,01/02/2022,Parent\n"
+        "01/01/2026,RUS0002,2,EXAMPLOV,IVAN,,Primary name,,,Russia,,,Individual,01/03/2022,\n",
         encoding="utf-8",
     )
-    (entry,) = _read(path)
+    entry, person = _read(path)
+    assert (person.entry_id, person.name, person.schema) == ("RUS0002", "IVAN EXAMPLOV", Schema.PERSON)
     assert entry.entry_id == "RUS0001" and entry.name == "EXAMPLE BANK"
     assert {a.name for a in entry.aliases} == {"EXAMPLE BK", "ПРИМЕР БАНК"}
+    assert entry.schema is Schema.ORGANIZATION and entry.programs == ["Russia"] and entry.parents == ["Parent"]
+    assert entry.countries[0].code == "RU" and entry.listed_on is not None
 
 
 def test_eu_csv_folder(testdata: Path) -> None:
@@ -172,6 +176,8 @@ def test_eu_csv_folder(testdata: Path) -> None:
     assert len(entries) == rows
     assert {e.list_id for e in entries} == {"eu-fsf"}
     assert any(a.kind is AliasKind.NATIVE and a.script == "Cyrl" for e in entries for a in e.aliases)
+    aksyonov = next(e for e in entries if e.entry_id == "32014R0269-1")
+    assert aksyonov.birth_dates == ["1972-11-26"] and aksyonov.schema is Schema.PERSON
 
 
 def test_eu_official_xml(tmp_path: Path) -> None:

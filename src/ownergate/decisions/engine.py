@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
+from ownergate.decisions.linking import Link
 from ownergate.decisions.verdict import Reason, ReasonCode, Verdict, combine
 from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.ranges import Status
@@ -89,6 +93,7 @@ class Book:
     nodes: dict[str, str]  # customer id -> its node id in the graph
     unresolved: dict[str, Reason] = field(default_factory=dict)
     snapshots: dict[str, Any] = field(default_factory=dict)
+    known_stakes: dict[str, float] = field(default_factory=dict)  # linked customer -> shares the data already knows
 
     def decide(self, customer: Customer, decided_at: str, as_of: str | None = None) -> Verdict:
         reasons: list[Reason] = []
@@ -228,6 +233,16 @@ class Book:
             return []
         reasons = []
         declared = sum(o.share_min or 0.0 for o in customer.owners)
+        known = self.known_stakes.get(customer.id, 0.0)
+        if declared <= 1.0 + SHARE_TOLERANCE < declared + known:
+            reasons.append(
+                Reason(
+                    ReasonCode.CONTRADICTION,
+                    f"{customer.name}: declared owners hold {declared * 100:.4g}% and the ownership data already"
+                    f" records {known * 100:.4g}%, more than 100% together",
+                    {"declared_total": declared, "known_total": known, "node": self.nodes.get(customer.id)},
+                )
+            )
         if declared > 1.0 + SHARE_TOLERANCE:
             reasons.append(
                 Reason(
@@ -237,15 +252,15 @@ class Book:
                 )
             )
         node = self.nodes.get(customer.id)
-        if node is not None and customer.entity_id == node and customer.hq_country:
-            known = self.graph.hq(self.graph.idx(node))
-            if known and known != customer.hq_country:
+        if node is not None and not node.startswith("customer:") and customer.hq_country:
+            known_hq = self.graph.hq(self.graph.idx(node))
+            if known_hq and known_hq != customer.hq_country:
                 reasons.append(
                     Reason(
                         ReasonCode.CONTRADICTION,
                         f"{customer.name} declares headquarters in {customer.hq_country}; the ownership data"
-                        f" says {known}",
-                        {"declared": customer.hq_country, "known": known, "node": node},
+                        f" says {known_hq}",
+                        {"declared": customer.hq_country, "known": known_hq, "node": node},
                     )
                 )
         return reasons
@@ -266,8 +281,14 @@ def prepare(
     customers: Sequence[Customer],
     on: date,
     snapshots: dict[str, Any],
+    links: dict[str, Link] | None = None,
+    owner_cache: dict[str, tuple[str, tuple[str, ...]]] | None = None,
 ) -> Book:
-    """Screen the book, extend the graph with it, and resolve every ownership rule of the policy."""
+    """Screen the book, extend the graph with it, and resolve every ownership rule of the policy.
+
+    ``owner_cache`` maps owner node ids to ``(name, lists)`` already screened against the same list
+    snapshots; owners screened here are added to it, so the caller can keep them.
+    """
     wanted = policy.deny_lists | policy.flag_lists
     lists = sorted(wanted & set(screener.list_ids))
     # A list the policy names but the store does not hold is recorded with every verdict.
@@ -288,12 +309,22 @@ def prepare(
                 threshold=policy.review_at,
             )
         hits[c.id] = found
+        link = (links or {}).get(c.id)
         if c.entity_id and c.entity_id in index:
             node = c.entity_id
+        elif link is not None and link.node_id is not None and link.node_id in index:
+            node = link.node_id
         else:
             node = customer_node(c.id)
             extra.add_node(node, c.name, c.hq_country, c.country, _listed(found, policy.deny_at))
-            if c.entity_id:
+            if link is not None:
+                unresolved[c.id] = Reason(
+                    ReasonCode.UNRESOLVED,
+                    f"{c.name}'s {link.how} names {len(link.candidates)} entities of the ownership data:"
+                    f" {', '.join(link.candidates[:5])}",
+                    {"identifier": link.how, "candidates": list(link.candidates)},
+                )
+            elif c.entity_id:
                 unresolved[c.id] = Reason(
                     ReasonCode.UNRESOLVED,
                     f"{c.name} names ownership-graph entity {c.entity_id!r}, which the ownership data does not hold",
@@ -314,10 +345,68 @@ def prepare(
             lo = owner.share_min if owner.share_min is not None else float("nan")
             hi = owner.share_max if owner.share_max is not None else float("nan")
             extra.edges.append((owner_id, node, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
+    known_stakes = _known_stakes(graph, customers, nodes)
     full = augment(graph, extra) if extra.node_ids else graph
+    cache = owner_cache if owner_cache is not None else {}
+    _screen_owners(full, [nodes[c.id] for c in customers], set(extra.node_ids), screener, policy.deny_at, cache)
     resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
     snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
-    return Book(policy, on, unsupported_regions(on), full, resolutions, hits, nodes, unresolved, snapshots)
+    regions = unsupported_regions(on)
+    return Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes)
+
+
+def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Indices of every node upstream of ``starts`` (their owners, direct or indirect), starts excluded."""
+    index = graph.index
+    start = np.array(sorted({index[s] for s in starts if s in index}), np.int64)
+    seen = np.zeros(graph.n, np.bool_)
+    if start.size == 0 or graph.m == 0:
+        return np.zeros(0, np.int64)
+    view = graph.view()
+    seen[start] = True
+    frontier = start
+    while frontier.size:
+        owners = np.unique(view.src[view.in_edges(frontier)])
+        frontier = owners[~seen[owners]].astype(np.int64)
+        seen[frontier] = True
+    seen[start] = False
+    return np.flatnonzero(seen)
+
+
+def _screen_owners(
+    graph: OwnershipGraph,
+    starts: Sequence[str],
+    skip: set[str],
+    screener: Screener,
+    deny_at: float,
+    cache: dict[str, tuple[str, tuple[str, ...]]],
+) -> None:
+    """Seed the owners upstream of the book by screening their names: a parent named in the ownership
+    data but not marked as listed there is still found on the lists it matches."""
+    for i in upstream(graph, starts).tolist():
+        node_id = graph.node_ids[i]
+        name = graph.names[i] if graph.names is not None else None
+        if node_id in skip or not name or graph.lists.get(i):
+            continue
+        cached = cache.get(node_id)
+        if cached is not None and cached[0] == name:
+            found = cached[1]
+        else:
+            country = graph.incorporation(i) or graph.hq(i)
+            found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
+            cache[node_id] = (name, found)
+        if found:
+            graph.lists[i] = found
+
+
+def _known_stakes(graph: OwnershipGraph, customers: Sequence[Customer], nodes: dict[str, str]) -> dict[str, float]:
+    """For customers that are known nodes and declare owners: the stakes the data already records in them."""
+    index = graph.index
+    linked = [c for c in customers if c.owners and nodes.get(c.id) in index]
+    if not linked or graph.m == 0:
+        return {}
+    totals = np.bincount(graph.owned, weights=np.nan_to_num(graph.share_min), minlength=graph.n)
+    return {c.id: float(totals[index[nodes[c.id]]]) for c in linked}
 
 
 def _rule(policy: Policy, setting: OwnershipRule) -> Any:

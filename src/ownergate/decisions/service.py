@@ -5,6 +5,7 @@ This is the library API the CLI, the HTTP service and monitoring call.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from ownergate import audit
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
+from ownergate.decisions.linking import link_customers
 from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
 from ownergate.matching.index import build_index
@@ -38,18 +40,28 @@ def open_book(
     as_of: datetime | None = None,
     customers: Sequence[Customer] | None = None,
     graph: OwnershipGraph | None = None,
+    narrow: Callable[[OwnershipGraph, set[str]], OwnershipGraph] | None = None,
 ) -> Book:
     """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
 
     With ``as_of``, the policy version, list snapshots, ownership edges and country data in force
-    then are used, so the same inputs always give the same verdicts.
+    then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
+    stored ownership graph (a caller that holds it already); ``narrow(graph, nodes)`` cuts it down
+    to what can decide the customers' nodes (monitoring passes their upstream cone).
     """
     moment = as_of or datetime.now(UTC)
     on = moment.date()
+    known = known_list_ids(store)
+    if graph is None:
+        graph = load_graph(store, as_of=on)
     with store.read() as tx:
-        policy = policy_in_force(tx, policy_name, on, known_list_ids(store))
+        policy = policy_in_force(tx, policy_name, on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
+        links = link_customers(tx, customers, set(graph.index))
+    if narrow is not None:
+        nodes = {c.entity_id for c in customers if c.entity_id} | {k.node_id for k in links.values() if k.node_id}
+        graph = narrow(graph, nodes)
     if as_of is None:
         screener = index_for_store(store)
         snapshots: dict[str, object] = {"lists": current_snapshot_ids(store)}
@@ -57,9 +69,29 @@ def open_book(
         screener = build_index(entries_as_of(store, as_of))
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
-    if graph is None:
-        graph = load_graph(store, as_of=on)
-    return prepare(policy, screener, graph, customers, on, snapshots)
+    key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
+    cache = _owner_cache(store, key)
+    before = dict(cache)
+    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache)
+    _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
+    return book
+
+
+def _owner_cache(store: Store, key: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    with store.read() as tx:
+        rows = tx.fetchall("SELECT node_id, name, lists FROM owner_screening WHERE snapshot_key = ?", (key,))
+    return {r[0]: (r[1], tuple(json.loads(r[2]))) for r in rows}
+
+
+def _save_owner_cache(store: Store, key: str, new: dict[str, tuple[str, tuple[str, ...]]]) -> None:
+    if not new:
+        return
+    with store.transaction() as tx:
+        tx.executemany("DELETE FROM owner_screening WHERE node_id = ? AND snapshot_key = ?", [(n, key) for n in new])
+        tx.executemany(
+            "INSERT INTO owner_screening (node_id, snapshot_key, name, lists) VALUES (?, ?, ?, ?)",
+            [(node, key, name, json.dumps(list(lists))) for node, (name, lists) in new.items()],
+        )
 
 
 def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:

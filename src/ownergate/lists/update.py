@@ -4,8 +4,10 @@
 - otherwise, online: download each official source (:mod:`ownergate.lists.download`) and load it.
 - when no publisher answers (offline), load the sample shipped in ``ownergate.sources.sample``.
 
-Each path loads in its own transaction; a file set whose exact content was loaded before is not
-parsed again, so a second run with nothing new is quick and records nothing.
+A publisher that cannot be reached or answers badly is reported as a note (its list keeps its
+current snapshot); a file that cannot be read is a failure. Each path loads in its own
+transaction; a file set whose exact content was loaded before is not parsed again, so a second
+run with nothing new is quick and records nothing.
 """
 
 from __future__ import annotations
@@ -67,9 +69,9 @@ def _online(store: Store, transport: Transport) -> UpdateReport:
             except OfflineError:
                 if index == 0:
                     raise
-                report.failures.append(f"{download.name}: publisher unreachable")
+                report.notes.append(f"not downloaded: {download.name}: publisher unreachable")
             except OwnergateError as exc:
-                report.failures.append(f"{download.name}: {exc}")
+                report.notes.append(f"not downloaded: {download.name}: {exc}")
         _load_each(store, paths, report)
     return report
 

@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, customer_identifiers
+from ownergate.decisions.linking import Link
 from ownergate.decisions.service import open_book, record_verdicts
 from ownergate.lists.repository import current_snapshot_ids, diff, entries_at, get_entry
 from ownergate.matching.index import ScreeningIndex
@@ -220,9 +221,15 @@ def upstream_subgraph(graph: OwnershipGraph, node_ids: Iterable[str]) -> Ownersh
     return sub
 
 
-def on_nodes(customers: Sequence[Customer], nodes: set[str]) -> list[str]:
-    """The customers that stand on one of ``nodes`` in the ownership graph."""
-    return [c.id for c in customers if c.entity_id is not None and c.entity_id in nodes]
+def on_nodes(customers: Sequence[Customer], nodes: set[str], links: Mapping[str, Link] | None = None) -> list[str]:
+    """The customers that stand on one of ``nodes``: named by ``entity_id`` or linked (LEI, registration)."""
+    found = []
+    for c in customers:
+        link = links.get(c.id) if links else None
+        node = c.entity_id if c.entity_id in nodes or link is None else link.node_id
+        if node is not None and node in nodes:
+            found.append(c.id)
+    return found
 
 
 # -- re-deciding -------------------------------------------------------------------------------
@@ -297,18 +304,14 @@ def redecide(
 ) -> Outcome:
     """Decide ``customers`` now and record each verdict with ``causes[customer id]``.
 
-    ``graph`` (the full ownership graph; loaded when None) is cut down to the customers' upstream
-    cone first, so an ownership change re-decides its cone without resolving the whole graph.
+    ``graph`` (the full ownership graph; loaded when None) is cut down to the upstream cone of the
+    customers' nodes (named, or linked by LEI or registration number) first, so an ownership change
+    re-decides its cone without resolving the whole graph.
     """
     outcome = Outcome()
     if not customers:
         return outcome
-    if graph is None:
-        from ownergate.ownership.repository import load_graph
-
-        graph = load_graph(store, as_of=datetime.now(UTC).date())
-    cone = upstream_subgraph(graph, (c.entity_id for c in customers if c.entity_id))
-    book = open_book(store, policy_name, None, customers, graph=cone)
+    book = open_book(store, policy_name, None, customers, graph=graph, narrow=upstream_subgraph)
     before = _current(store, [c.id for c in customers])
     stamp = datetime.now(UTC).isoformat()
     for start in range(0, len(customers), batch):

@@ -25,6 +25,7 @@ from ownergate import audit
 from ownergate.clock import Clock, SystemClock
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
+from ownergate.decisions.linking import link_customers
 from ownergate.decisions.service import DEFAULT_POLICY, known_list_ids
 from ownergate.errors import ConflictError
 from ownergate.lists.update import update as update_lists
@@ -198,10 +199,12 @@ def _ownership(
         for node, source in rows:
             by_source.setdefault(source or "ownership", set()).add(node)
         graph = load_graph(store)
+        with store.read() as tx:
+            links = link_customers(tx, customers, set(graph.index))
         for source, nodes in sorted(by_source.items()):
             below = downstream(graph, nodes)
             report.ownership.append({"source": source, "nodes": len(nodes), "downstream": len(below)})
-            _add(causes, on_nodes(customers, below), f"ownership:{source}")
+            _add(causes, on_nodes(customers, below, links), f"ownership:{source}")
     return {"ownership:edge": str(top), "ownership:entities": entity_top}
 
 

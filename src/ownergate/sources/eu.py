@@ -59,6 +59,12 @@ def _names(value: str, kind: AliasKind) -> list[Alias]:
     return out
 
 
+def _iso(value: str) -> str:
+    """``26.11.1972`` -> ``1972-11-26``; partial or free-text dates stay as written."""
+    parsed = parse_date(value)
+    return parsed.isoformat() if parsed else value
+
+
 def _first_bytes(path: Path) -> bytes:
     with path.open("rb") as handle:
         return handle.read(64)
@@ -100,7 +106,7 @@ class EuCsvSource(ListSource):
                     addresses=split(row.get("address")),
                     programs=split(row.get("programKey")),
                     listed_on=parse_date(row.get("startDate")),
-                    birth_dates=split(row.get("birthDate")),
+                    birth_dates=[_iso(d) for d in split(row.get("birthDate"))],
                     raw={k: v for k, v in row.items() if v},
                 )
                 for column, role in _CSV_COUNTRIES:

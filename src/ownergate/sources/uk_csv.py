@@ -90,9 +90,11 @@ class UkSplitSource(ListSource):
 
 
 def _col(row: dict[str, str], *names: str) -> str:
+    """The first non-empty of the named columns; header names match whatever their case."""
     for name in names:
-        if row.get(name):
-            return clean(row[name])
+        value = row.get(name.lower())
+        if value:
+            return clean(value)
     return ""
 
 
@@ -110,8 +112,9 @@ class UkCsvSource(ListSource):
         if skipped is None:
             raise SourceFormatError(str(path), "line 1", "no header row with a 'Unique ID' column")
         groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
-        for line, row in csv_records(path, "".join(lines[skipped:]), ("Unique ID", "Name 6")):
-            uid = clean(row["Unique ID"])
+        for line, record in csv_records(path, "".join(lines[skipped:]), ("Unique ID", "Name 6")):
+            row = {k.lower(): v for k, v in record.items()}
+            uid = clean(row["unique id"])
             if not uid:
                 raise SourceFormatError(str(path), f"line {line + skipped}", "Unique ID is empty")
             groups.setdefault(uid, []).append((line + skipped, row))
