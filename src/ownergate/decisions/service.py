@@ -58,7 +58,8 @@ def open_book(
         policy = policy_in_force(tx, policy_name, on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
-        links = link_customers(tx, customers, set(graph.index))
+        index = graph.index  # only the customers' own entity ids are looked up (no set of every node)
+        links = link_customers(tx, customers, {c.entity_id for c in customers if c.entity_id and c.entity_id in index})
     if narrow is not None:
         nodes = {c.entity_id for c in customers if c.entity_id} | {k.node_id for k in links.values() if k.node_id}
         graph = narrow(graph, nodes)
