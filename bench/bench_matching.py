@@ -72,14 +72,15 @@ def run() -> list[Result]:
     data = testdata()
     results = quality(data)
     loaded = entries(data)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     index = build_index(loaded)
-    build_s = time.perf_counter() - started
+    build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
     choices = [utils.default_process(n) for n in index.names]
     plain_build_s = time.perf_counter() - started
     results.append(Result("matching", f"index build ({len(index.names)} names, {len(loaded)} entries)", build_s, "s",
                           plain_build_s, "rapidfuzz preprocess only", "<= 15 s"))  # fmt: skip
+    results.append(Result("matching", "index build, CPU time", build_cpu, "s", None, "", "<= 15 s"))
 
     gleif = gleif_names(data)
     rng = random.Random(7)
@@ -87,11 +88,12 @@ def run() -> list[Result]:
     queries += [e.name for e in rng.sample(loaded, 200)]
     for q in queries[:50]:
         index.search(q)  # warm the caches, as a running service has them
-    ours_ms, plain_ms = [], []
+    ours_ms, plain_ms, cpu_ms = [], [], []
     for q in queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         index.search(q)
         ours_ms.append((time.perf_counter() - started) * 1000)
+        cpu_ms.append((time.process_time() - cpu) * 1000)
     for q in queries[:200]:
         started = time.perf_counter()
         process.extract(q, choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process, limit=10)
@@ -99,6 +101,9 @@ def run() -> list[Result]:
     (o50, o99), (p50, p99) = percentiles(ours_ms), percentiles(plain_ms)
     results.append(Result("matching", "query p50", o50, "ms", p50, "brute-force rapidfuzz scan", "<= 1 ms"))
     results.append(Result("matching", "query p99", o99, "ms", p99, "brute-force rapidfuzz scan", "<= 5 ms"))
+    c50, c99 = percentiles(cpu_ms)  # CPU time: what the query costs when the machine is shared
+    results.append(Result("matching", "query p50, CPU time", c50, "ms", None, "", "<= 1 ms"))
+    results.append(Result("matching", "query p99, CPU time", c99, "ms", None, "", "<= 5 ms"))
 
     wanted = os.environ.get("OWNERGATE_BENCH_GLEIF", "20000")
     sample = [n for n, _ in (gleif if wanted == "all" else rng.sample(gleif, min(int(wanted), len(gleif))))]
@@ -107,12 +112,16 @@ def run() -> list[Result]:
     chunks = [sample[i : i + 500] for i in range(0, len(sample), 500)]
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        flagged = [hit for part in pool.map(screen_chunk, chunks) for hit in part]
+        parts = pool.map(screen_chunk, chunks)
     bulk_s = time.perf_counter() - started
+    flagged = [hit for _, part in parts for hit in part]
+    bulk_cpu = sum(cpu for cpu, _ in parts)
     scale = GLEIF_ALL / len(sample)
     plain_s = sum(plain_ms[:200]) / 1000 / 200 * GLEIF_ALL / workers
     results.append(Result("matching", f"GLEIF 199,473 screened ({workers} processes; {len(sample)} measured)",
                           bulk_s * scale, "s", plain_s, "brute-force scan, extrapolated", "<= 60 s"))  # fmt: skip
+    results.append(Result("matching", f"GLEIF 199,473 screened, CPU time / {workers} processes",
+                          bulk_cpu * scale / workers, "s", None, "", "<= 60 s"))  # fmt: skip
     share = 100 * len(flagged) / len(sample)
     results.append(Result("matching", f"GLEIF names flagged at {DEFAULT_THRESHOLD} (of {len(sample)})", share, "%",
                           None, "", "< 0.2 %"))  # fmt: skip

@@ -11,7 +11,7 @@ from ownergate.matching.score import compare_names
 from ownergate.sources.model import Entry, Provenance, Schema
 
 #: The issue asks for 0.90; this floor pins what the scorer reaches today so it cannot slip back.
-F1_FLOOR = 0.86
+F1_FLOOR = 0.875
 SCHEMAS = {"Person": Schema.PERSON, "Vessel": Schema.VESSEL}
 
 

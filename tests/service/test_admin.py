@@ -67,6 +67,12 @@ def test_roles_keys_and_tokens(client: TestClient, gate: Gate) -> None:
     assert client.delete(f"/admin/tokens/{made.json()['id']}", headers=_auth(people["admin"])).status_code == 200
     assert client.get("/admin/overrides", headers=_auth(made.json()["token"])).status_code == 401
     assert client.get("/admin/tokens", headers=_auth(people["viewer"])).status_code == 403
+    with gate.store.read() as tx:
+        logged = tx.fetchall("SELECT actor, action, details FROM audit_log ORDER BY seq")
+    assert ("root", "key.issue") in [(a, b) for a, b, _ in logged] and ("root", "token.revoke") in [
+        (a, b) for a, b, _ in logged
+    ]
+    assert not any(key in details for _, _, details in logged)  # the audit log never holds a secret
 
 
 def test_secrets_are_stored_only_as_hashes(client: TestClient, gate: Gate) -> None:
@@ -92,7 +98,7 @@ def test_four_eyes_override_reaches_check_within_a_second(client: TestClient, ga
     assert client.post(f"/admin/overrides/{oid}/approve", headers=_auth(people["analyst"])).status_code == 403
     own = client.post("/admin/overrides", json=_override("us-review"), headers=_auth(people["approver"]))
     selfish = client.post(f"/admin/overrides/{own.json()['id']}/approve", headers=_auth(people["approver"]))
-    assert selfish.status_code == 403 and "cannot also review" in selfish.json()["message"]
+    assert selfish.status_code == 403 and "a different person must approve" in selfish.json()["message"]
     approved = client.post(f"/admin/overrides/{oid}/approve", json={"note": "ok"}, headers=_auth(people["approver"]))
     assert approved.status_code == 200 and approved.json()["reviewed_by"] == "bob"
     took = wait_for(lambda: client.post("/v1/check", json={"api_key": key}).status_code == 200, 1.0)
@@ -101,9 +107,20 @@ def test_four_eyes_override_reaches_check_within_a_second(client: TestClient, ga
     assert [r["code"] for r in reasons][:2] == ["override", "owned-by-restricted-hq"]
     again = client.post(f"/admin/overrides/{oid}/approve", headers=_auth(people["admin"]))
     assert again.status_code == 409
-    withdrawn = client.post(f"/admin/overrides/{oid}/withdraw", headers=_auth(people["analyst"]))
-    assert withdrawn.status_code == 200
-    wait_for(lambda: client.post("/v1/check", json={"api_key": key}).status_code == 403, 1.0)
+    later = client.post("/admin/overrides", json=_override("us-review"), headers=_auth(people["analyst"]))
+    withdrawn = client.post(f"/admin/overrides/{later.json()['id']}/withdraw", headers=_auth(people["analyst"]))
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    trail = client.get("/admin/audit", headers=_auth(people["approver"])).json()
+    actions = [(r["actor"], r["action"], r["subject"]) for r in trail]
+    assert ("ana", "override.proposed", "customer:sg-acme") in actions
+    assert ("bob", "override.approved", "customer:sg-acme") in actions
+    assert ("ana", "override.withdrawn", "customer:us-review") in actions
+    assert client.get("/admin/audit", headers=_auth(people["analyst"])).status_code == 403
+    approver = _auth(people["approver"])
+    assert client.get("/admin/audit", params={"since": "2099-01-01"}, headers=approver).json() == []
+    assert client.get("/admin/audit", params={"since": "2026-13-01"}, headers=approver).status_code == 400
+    verified = client.get("/admin/audit/verify", headers=_auth(people["admin"])).json()
+    assert verified["ok"] is True and verified["records"] >= 4
 
 
 def test_bad_override_requests_are_4xx(client: TestClient, gate: Gate) -> None:

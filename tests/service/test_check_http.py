@@ -96,7 +96,7 @@ def test_trusted_proxy_hop_gives_the_client_address(sgate: Gate) -> None:
         key = sgate.keys["gb-widgets"]
         forwarded = c.post("/v1/check", json={"api_key": key}, headers={"x-forwarded-for": "223.5.5.5, 10.2.2.2"})
         assert forwarded.status_code == 403
-        assert forwarded.json()["reasons"][0]["evidence"] == {"ip": "223.5.5.5", "country": "CN"}
+        assert forwarded.json()["reasons"][0]["evidence"]["ip"] == "223.5.5.5"
         assert c.post("/v1/check", json={"api_key": key}, headers={"x-forwarded-for": "81.2.69.142"}).status_code == 200
         bad = c.post("/v1/check", json={"api_key": key}, headers={"x-forwarded-for": "81.2.69.142, nonsense"})
         assert (bad.status_code, bad.json()["reasons"][0]["code"]) == (400, "invalid-ip")

@@ -35,12 +35,14 @@ def expand(token: str) -> str:
 def is_abbreviation(short: str, long: str) -> bool:
     """True when ``short`` abbreviates ``long``: same first letter, its letters in order, and shorter.
 
-    Both must be alphabetic and the short form at least three letters (two-letter ones only from the table).
+    Both must be alphabetic and the short form at least four letters (shorter ones only from the table).
     """
-    if len(short) < 3 or len(short) >= len(long) or short[0] != long[0] or not short.isalpha():
+    if len(short) < 4 or len(short) >= len(long) or short[0] != long[0] or not short.isalpha():
         return False
     if sum(ch in "aeiou" for ch in short) > 1 and not long.startswith(short):
         return False  # abbreviations drop vowels ("hldgs") or cut the word short ("intl", "tech")
+    if short[1] not in long[1:3]:
+        return False  # abbreviations keep the word's start: "hldgs", "srvces", "intl"; not "csoft"
     if short[-1] in "aeiouy":
         return False  # a word cut short ends on a consonant: "bai" is not short for "baikal"
     if len(short) > 0.75 * len(long):

@@ -18,11 +18,18 @@ from rapidfuzz import fuzz, process
 
 from ownergate.errors import InputError
 from ownergate.matching.explain import Hit, total
-from ownergate.matching.features import check_country, identifier_keys, qualify
+from ownergate.matching.features import (
+    BIRTH_YEAR_AGREES,
+    COUNTRY_AGREES,
+    check_country,
+    identifier_keys,
+    qualify,
+)
 from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.normalise import clean
 from ownergate.matching.score import best_similarity
 from ownergate.matching.tokens import TokenWeights, skeleton
+from ownergate.matching.transliterate import is_latin
 from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
 
 #: Hits below this score are not returned unless a lower threshold is asked for. Chosen on the
@@ -31,31 +38,38 @@ DEFAULT_THRESHOLD = 0.75
 #: How many names retrieval hands to full scoring, at least.
 CANDIDATES = 24
 #: Retrieval's own similarity (shared key weight, Dice-style) a name needs to be scored in full.
-MIN_OVERLAP = 0.2
+MIN_OVERLAP = 0.3
 _MAX_KEY_SHARE = 0.02  # a blocking key in more than this share of names is not used
 _MAX_TRIGRAM_SHARE = 0.005  # ... a trigram, in more than this share
 _TRIGRAM_WEIGHT = 0.25
 
 
-def _token_keys(tok: str, key: str, loose: bool, w: float) -> list[tuple[str, float]]:
+def _token_keys(tok: str, key: str, loose: bool, w: float, trigrams: bool = True) -> list[tuple[str, float]]:
     keys = [(f"t:{tok}", w), (f"k:{key}", w * 0.8)]
     if len(tok) > 2 or loose:
         keys.append((f"s:{skeleton(tok)}", w * 0.5))
-    padded = f"_{tok}_"
-    keys.extend((f"g:{padded[i : i + 3]}", _TRIGRAM_WEIGHT * w) for i in range(len(padded) - 2))
+    if trigrams:
+        padded = f"_{tok}_"
+        keys.extend((f"g:{padded[i : i + 3]}", _TRIGRAM_WEIGHT * w) for i in range(len(padded) - 2))
     return keys
 
 
 def _blocking_keys(
-    form: NameForm, weights: TokenWeights, cache: dict[tuple[str, str, bool], list[tuple[str, float]]] | None = None
+    form: NameForm,
+    weights: TokenWeights,
+    cache: dict[tuple[str, str, bool], list[tuple[str, float]]] | None = None,
+    vocabulary: set[str] | None = None,
 ) -> dict[str, float]:
+    """Blocking keys and their weights. With ``vocabulary`` (a query against the index), a token the
+    index knows is found by its own keys; only unknown tokens (typos) look up character trigrams."""
     keys: dict[str, float] = {}
     for tok, key in zip(form.tokens, form.keys, strict=True):
+        known = vocabulary is not None and tok in vocabulary
         slot = (tok, key, form.loose)
-        found = cache.get(slot) if cache is not None else None
+        found = cache.get(slot) if cache is not None and not known else None
         if found is None:
-            found = _token_keys(tok, key, form.loose, weights.weight(tok))
-            if cache is not None and len(cache) < 500_000:
+            found = _token_keys(tok, key, form.loose, weights.weight(tok), trigrams=not known)
+            if cache is not None and not known and len(cache) < 500_000:
                 cache[slot] = found
         for name, w in found:
             if w > keys.get(name, 0.0):
@@ -64,6 +78,11 @@ def _blocking_keys(
         # words run together or split apart: "good will" / "goodwill"
         keys[f"t:{left}{right}"] = max(keys.get(f"t:{left}{right}", 0.0), 0.8 * weights.weight(left + right))
     return keys
+
+
+def _mass(keys: dict[str, float]) -> float:
+    """The weight of a name's word keys (trigrams left out, as known query words do not use them)."""
+    return sum(w for k, w in keys.items() if not k.startswith("g:"))
 
 
 class ScreeningIndex:
@@ -92,6 +111,7 @@ class ScreeningIndex:
         self.owner = np.asarray(owners, dtype=np.int32)
         self.weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
         self._keys: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
+        self.vocabulary = {t for fs in forms for f in fs for t in f.tokens}
         self.list_ids = sorted({e.list_id for e in self.entries})
         list_code = {lid: i for i, lid in enumerate(self.list_ids)}
         self.name_list = np.asarray([list_code[self.entries[o].list_id] for o in owners], dtype=np.int16)
@@ -104,7 +124,7 @@ class ScreeningIndex:
             seen: set[str] = set()
             for form in prepared:
                 keys = _blocking_keys(form, self.weights, self._keys)
-                mass[n] = max(mass[n], sum(keys.values()))
+                mass[n] = max(mass[n], _mass(keys))
                 for key in keys:
                     if key not in seen:
                         seen.add(key)
@@ -130,8 +150,8 @@ class ScreeningIndex:
         keys: dict[str, float] = {}
         mass = 0.0
         for form in query:
-            form_keys = _blocking_keys(form, self.weights, self._keys)
-            mass = max(mass, sum(form_keys.values()))
+            form_keys = _blocking_keys(form, self.weights, self._keys, self.vocabulary)
+            mass = max(mass, _mass(form_keys))
             for key, w in form_keys.items():
                 keys[key] = max(keys.get(key, 0.0), w)
         for key, w in keys.items():
@@ -188,7 +208,7 @@ class ScreeningIndex:
         ident = identifier_keys(identifiers)
         best: dict[int, tuple[float, int, list[tuple[str, float, str]]]] = {}
         person = schema == Schema.PERSON
-        foreign = not clean(name).isascii()
+        foreign = not is_latin(clean(name))
         for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4), foreign) if query else []:
             score, explanation = best_similarity(query, self.forms[n], self.weights, person, (name, self.names[n]))
             owner = int(self.owner[n])
@@ -200,7 +220,10 @@ class ScreeningIndex:
                     n = self._first_name(owner)
                     best[owner] = (0.0, n, [("name", 0.0, "name not compared: found by identifier")])
         hits = []
-        for owner, (_, n, explanation) in best.items():
+        reach = COUNTRY_AGREES + BIRTH_YEAR_AGREES  # the most country and birth date can add
+        for owner, (score, n, explanation) in best.items():
+            if score + reach < threshold and not ident:
+                continue  # nothing beyond the name could lift it over the threshold
             entry = self.entries[owner]
             rows = explanation[:]
             rows += qualify(

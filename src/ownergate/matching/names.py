@@ -16,7 +16,7 @@ from ownergate.matching.han import translate
 from ownergate.matching.normalise import ascii_fold, clean
 from ownergate.matching.orgforms import split_forms
 from ownergate.matching.tokens import phonetic
-from ownergate.matching.transliterate import is_abjad, latin_variants
+from ownergate.matching.transliterate import is_abjad, is_latin, latin_variants
 from ownergate.sources.model import Schema
 
 MAX_TOKENS = 24
@@ -63,6 +63,20 @@ TITLES = frozenset(
 )
 
 
+#: Roman numerals after the first word of an organisation's or vessel's name: a series number.
+ROMAN = {
+    r: str(i) for i, r in enumerate(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"], start=1)
+}
+_LEET = str.maketrans("013457", "oieast")
+
+
+def deobfuscate(token: str) -> str:
+    """Digits standing for letters inside a word ("Ig0r Sech1n") become those letters."""
+    if token.isalpha() or token.isdigit() or sum(ch.isalpha() for ch in token) < 2:
+        return token
+    return token.translate(_LEET) if token.translate(_LEET).isalpha() else token
+
+
 class NameForm(NamedTuple):
     """One Latin spelling of a name."""
 
@@ -93,7 +107,9 @@ def _join_initials(tokens: list[str]) -> list[str]:
 
 
 def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
-    tokens = numerals(text.split()[:MAX_TOKENS])
+    tokens = numerals([deobfuscate(t) for t in text.split()[:MAX_TOKENS]])
+    if schema != Schema.PERSON:
+        tokens = [ROMAN.get(t, t) if len(tokens) > 1 and i > 0 else t for i, t in enumerate(tokens)]
     forms: tuple[str, ...] = ()
     if schema == Schema.PERSON:
         kept = [t for t in tokens if t not in TITLES]
@@ -122,7 +138,7 @@ def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, 
     plain = ascii_fold(cleaned) if not cleaned.isascii() and is_abjad(cleaned) else None
     out: dict[tuple[str, ...], NameForm] = {}
     for text in texts:
-        form = _form(text, schema, text == plain, not cleaned.isascii())
+        form = _form(text, schema, text == plain, not is_latin(cleaned))
         if form is not None:
             out.setdefault(form.tokens, form)
     return tuple(out.values())

@@ -64,6 +64,8 @@ for _canon, _spellings in _FORMS.items():
         _PHRASES[tuple(_spelling.split())] = _canon
 _LONGEST = max(len(p) for p in _PHRASES)
 FORM_TOKENS = frozenset(_FORMS)
+#: Forms customarily written before the name ("OOO Gazprom", "PT Astra", "LLC Avaland").
+PREFIX_FORMS = frozenset(("llc", "jsc", "pt", "cv", "ano"))
 
 
 _LONG_SPELLINGS = {p[0]: c for p, c in _PHRASES.items() if len(p) == 1 and len(p[0]) >= 7}
@@ -79,31 +81,41 @@ def _fuzzy_form(token: str) -> str | None:
     return None
 
 
-def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Split tokens into (core name tokens, canonical forms), matching the longest phrase first.
+def _form_at_end(tokens: tuple[str, ...]) -> tuple[str, int] | None:
+    for size in range(min(_LONGEST, len(tokens)), 0, -1):
+        canon = _PHRASES.get(tokens[len(tokens) - size :])
+        if canon is not None:
+            return canon, size
+    canon = _fuzzy_form(tokens[-1]) if tokens else None
+    return (canon, 1) if canon is not None else None
 
-    A name that is nothing but forms ("Company Limited") keeps them as its core.
+
+def _form_at_start(tokens: tuple[str, ...]) -> tuple[str, int] | None:
+    for size in range(min(_LONGEST, len(tokens)), 0, -1):
+        canon = _PHRASES.get(tokens[:size])
+        if canon is not None and canon in PREFIX_FORMS:
+            return canon, size
+    return None
+
+
+def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split tokens into (core name tokens, canonical forms), longest phrase first.
+
+    Forms are taken from the end ("Acme Co., Ltd.") and the start ("OOO Acme", "PT Acme") only:
+    "AG Terminal OOO" keeps its "terminal", and "Terminal AG" its name. A name that is nothing but
+    forms ("Company Limited") keeps them as its core.
     """
-    core: list[str] = []
+    core = tokens
     forms: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
-            canon = _PHRASES.get(tokens[i : i + size])
-            if canon is not None:
-                forms.append(canon)
-                i += size
-                break
-        else:
-            canon = _fuzzy_form(tokens[i]) if i == len(tokens) - 1 else None
-            if canon is not None:
-                forms.append(canon)
-            else:
-                core.append(tokens[i])
-            i += 1
+    while core and (found := _form_at_end(core)) is not None:
+        forms.append(found[0])
+        core = core[: len(core) - found[1]]
+    while core and (found := _form_at_start(core)) is not None:
+        forms.append(found[0])
+        core = core[found[1] :]
     if not core:
         return tokens, ()
-    return tuple(core), tuple(dict.fromkeys(forms))
+    return core, tuple(dict.fromkeys(forms))
 
 
 def compare_forms(a: tuple[str, ...], b: tuple[str, ...]) -> str:

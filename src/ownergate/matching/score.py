@@ -42,6 +42,7 @@ PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyz
 _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
 _FORM_DIFFERS = -0.12
 _ONE_WORD_FACTOR = 0.8
+_GENERIC_ONLY_FACTOR = 0.7
 _PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 
@@ -114,8 +115,11 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     loose_a = sum(w for i, w in enumerate(wa) if i not in matched_a)
     loose_b = sum(w for j, w in enumerate(wb) if j not in matched_b)
     # Unmatched weight on both sides is a replaced word (a conflict); the rest is an extra word.
-    conflict = min(loose_a, loose_b)
-    extra = max(loose_a, loose_b) - conflict
+    # Numbers (a series, a vintage: "Fund IV", "Trust 2004-1") never count as a conflict, only as extra.
+    digits_a = sum(w for i, w in enumerate(wa) if i not in matched_a and a.tokens[i].isdigit())
+    digits_b = sum(w for j, w in enumerate(wb) if j not in matched_b and b.tokens[j].isdigit())
+    conflict = min(loose_a - digits_a, loose_b - digits_b)
+    extra = loose_a + loose_b - 2 * conflict
     extra_factor = _EXTRA_TOKEN_FACTOR if person else _EXTRA_ORG_TOKEN_FACTOR
     total = sum((wa[i] + wb[j]) for i, j, _ in pairs) + 2 * conflict * _CONFLICT_FACTOR + extra * extra_factor
     if total <= 0:
@@ -127,7 +131,11 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
     score = earned / total
     telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
-    if not person and len(telling) == 1 and (loose_a > 0.2 or loose_b > 0.2):
+    if not telling and len(pairs) == 1 and set(a.tokens) != set(b.tokens):
+        # One generic word shared ("Technology" in "Tech srl" and "Technology 5"): never a match by itself.
+        score *= _GENERIC_ONLY_FACTOR
+        detail += "; only a generic word shared"
+    elif not person and len(telling) == 1 and (loose_a > 0.2 or loose_b > 0.2):
         # One telling word shared and more words beside it: "Horizon Steel" is not "Horizon".
         score *= _ONE_WORD_FACTOR
         detail += "; only one telling word shared"

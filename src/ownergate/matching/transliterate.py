@@ -33,6 +33,11 @@ _KOREAN_SURNAMES = {
 }  # fmt: skip
 
 
+def is_latin(text: str) -> bool:
+    """True when every letter of ``text`` is Latin (with or without diacritics: ł, ø, ß, ə ...)."""
+    return text.isascii() or all(ord(ch) < 0x0250 or 0x1E00 <= ord(ch) <= 0x1EFF for ch in text if ch.isalpha())
+
+
 def has_han(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
 

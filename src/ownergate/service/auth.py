@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ownergate import audit
 from ownergate.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDenied
 from ownergate.service import credentials
 from ownergate.store import Store
@@ -75,7 +76,7 @@ def _role(value: str) -> Role:
         raise InputError(f"unknown role {value!r}: use one of {', '.join(r.value for r in Role)}") from None
 
 
-def issue_token(store: Store, name: str, role: str) -> IssuedToken:
+def issue_token(store: Store, name: str, role: str, *, actor: str = "cli") -> IssuedToken:
     """Create an admin token for ``name`` with ``role``; the token is returned once."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -87,11 +88,13 @@ def issue_token(store: Store, name: str, role: str) -> IssuedToken:
             f"RETURNING {_COLUMNS}",
             (name, _role(role).value, credentials.digest(token), credentials.display_prefix(SCHEME, token), _now()),
         )
-    assert row is not None
-    return IssuedToken(token, TokenInfo(int(row[0]), *row[1:]))
+        assert row is not None
+        info = TokenInfo(int(row[0]), *row[1:])
+        audit.append(tx, actor=actor, action="token.issue", subject=name, details=info.as_dict())
+    return IssuedToken(token, info)
 
 
-def revoke_token(store: Store, token_id: int) -> TokenInfo:
+def revoke_token(store: Store, token_id: int, *, actor: str = "cli") -> TokenInfo:
     with store.transaction() as tx:
         row = tx.fetchone(f"SELECT {_COLUMNS} FROM admin_tokens WHERE id = ?", (token_id,))  # noqa: S608
         if row is None:
@@ -100,7 +103,9 @@ def revoke_token(store: Store, token_id: int) -> TokenInfo:
             raise ConflictError(f"admin token {token_id} was already revoked at {row[5]}")
         now = _now()
         tx.execute("UPDATE admin_tokens SET revoked_at = ? WHERE id = ?", (now, token_id))
-    return TokenInfo(int(row[0]), row[1], row[2], row[3], row[4], now)
+        info = TokenInfo(int(row[0]), row[1], row[2], row[3], row[4], now)
+        audit.append(tx, actor=actor, action="token.revoke", subject=info.name, details=info.as_dict())
+    return info
 
 
 def list_tokens(store: Store) -> list[TokenInfo]:

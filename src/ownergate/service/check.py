@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Collection
 from typing import Any
 
 from ownergate.errors import InputError
+from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
 from ownergate.service.geoip import country_of, parse_ip
 from ownergate.service.keys import KEY_PATTERN
-from ownergate.service.regions import unsupported_countries
 from ownergate.service.replica import Replica
 from ownergate.service.table import Entry
 
 Reason = dict[str, Any]
+
+
+_SEEN_ADDRESSES = 100_000  # addresses whose region reason is remembered
 
 
 class Verdict:
@@ -68,19 +70,23 @@ UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
 class Checker:
     """Answers checks from a :class:`Replica`'s table, failing closed when it is too old."""
 
-    __slots__ = ("fail_closed", "max_staleness", "replica", "unsupported")
+    __slots__ = ("_regions_seen", "fail_closed", "max_staleness", "regions", "replica", "unsupported")
 
     def __init__(
         self,
         replica: Replica,
         max_staleness: float = 300.0,
         fail_closed: bool = True,
-        unsupported: Collection[str] | None = None,
+        regions: UnsupportedRegions | None = None,
     ) -> None:
         self.replica = replica
         self.max_staleness = max_staleness
         self.fail_closed = fail_closed
-        self.unsupported = frozenset(unsupported if unsupported is not None else unsupported_countries())
+        # The policy area's versioned list (the latest version). IP data is per country, so the
+        # sub-national regions in that list cannot be told apart by address.
+        self.regions = regions or unsupported_regions()
+        self.unsupported = frozenset(self.regions.countries)
+        self._regions_seen: dict[str, tuple[Reason | None]] = {}  # address as sent -> its region reason
 
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
@@ -112,15 +118,25 @@ class Checker:
         return _verdict(customer, entry.at(now), region)
 
     def _region_reason(self, ip: str) -> Reason | None:
-        canonical = parse_ip(ip)
+        found = self._regions_seen.get(ip)
+        if found is None:
+            found = self._regions_seen[ip] = self._region_of(ip)
+            if len(self._regions_seen) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
+                self._regions_seen.clear()
+        return found[0]
+
+    def _region_of(self, ip: str) -> tuple[Reason | None]:
+        canonical = parse_ip(ip)  # InputError for a malformed address: never cached
         country = country_of(canonical)
         if country is None or country not in self.unsupported:
-            return None
-        return {
-            "code": "ip-unsupported-region",
-            "message": f"requests from {country} are not supported",
-            "evidence": {"ip": canonical, "country": country},
-        }
+            return (None,)
+        return (
+            {
+                "code": "ip-unsupported-region",
+                "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
+                "evidence": {"ip": canonical, "country": country, "regions_version": self.regions.version},
+            },
+        )
 
 
 def _verdict(customer: str, entry: Entry, region: Reason | None) -> Verdict:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ownergate import audit
 from ownergate.errors import ConflictError, InputError, NotFoundError
 from ownergate.service import credentials
 from ownergate.service.filters import where
@@ -53,7 +54,7 @@ def _info(row: tuple[Any, ...]) -> KeyInfo:
     return KeyInfo(int(row[0]), row[1], row[2], row[3], row[4], row[5])
 
 
-def issue_key(store: Store, customer_id: str, label: str | None = None) -> IssuedKey:
+def issue_key(store: Store, customer_id: str, label: str | None = None, *, actor: str = "cli") -> IssuedKey:
     """Create a key for an existing customer; the key itself is returned once and only its digest kept."""
     key = credentials.new_secret(SCHEME)
     with store.transaction() as tx:
@@ -65,9 +66,11 @@ def issue_key(store: Store, customer_id: str, label: str | None = None) -> Issue
             (customer_id, credentials.digest(key), credentials.display_prefix(SCHEME, key), label, _now()),
         )
         assert row is not None
+        info = _info(row)
+        audit.append(tx, actor=actor, action="key.issue", subject=customer_id, details=info.as_dict())
         change = record_change(tx, store, [customer_id])
     published(store, change)
-    return IssuedKey(key, _info(row))
+    return IssuedKey(key, info)
 
 
 def _find(tx: Transaction, ref: str) -> KeyInfo:
@@ -93,7 +96,7 @@ def _shown(ref: str) -> str:
     return credentials.display_prefix(SCHEME, ref) + "..." if ref.startswith(SCHEME) else ref[:40]
 
 
-def revoke_key(store: Store, ref: str) -> KeyInfo:
+def revoke_key(store: Store, ref: str, *, actor: str = "cli") -> KeyInfo:
     """Revoke a key (given as the key, its id or its prefix); revoking twice is a conflict."""
     with store.transaction() as tx:
         info = _find(tx, ref)
@@ -101,9 +104,11 @@ def revoke_key(store: Store, ref: str) -> KeyInfo:
             raise ConflictError(f"key {info.prefix}... (id {info.id}) was already revoked at {info.revoked_at}")
         now = _now()
         tx.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now, info.id))
+        revoked = KeyInfo(info.id, info.customer_id, info.prefix, info.label, info.created_at, now)
+        audit.append(tx, actor=actor, action="key.revoke", subject=info.customer_id, details=revoked.as_dict())
         change = record_change(tx, store, [info.customer_id])
     published(store, change)
-    return KeyInfo(info.id, info.customer_id, info.prefix, info.label, info.created_at, now)
+    return revoked
 
 
 def list_keys(store: Store, customer_id: str | None = None, include_revoked: bool = False) -> list[KeyInfo]:
