@@ -32,9 +32,10 @@ run: install
 	$(BIN)/ownergate lists update
 	$(BIN)/ownergate serve --host 127.0.0.1 --port 8080
 
-# Debian tools some tests and benchmarks run for real (nginx for auth_request, wrk for load);
+# Debian tools some tests and benchmarks run for real (nginx for auth_request, wrk for load, Chromium
+# for the review desk's browser tests, Graphviz for its ownership pictures);
 # installed when missing and apt-get is there (tests skip, outside CI, when they cannot be).
-APT_TOOLS = nginx:nginx-light wrk:wrk
+APT_TOOLS = nginx:nginx-light wrk:wrk chromium:chromium dot:graphviz
 tools:
 	@for pair in $(APT_TOOLS); do bin=$${pair%%:*}; pkg=$${pair##*:}; \
 	  if ! command -v $$bin >/dev/null 2>&1 && ! [ -x /usr/sbin/$$bin ] && command -v apt-get >/dev/null 2>&1; then \

@@ -95,6 +95,9 @@ class Settings:
     # Networks whose X-Forwarded-For hops the service believes (OWNERGATE_TRUSTED_PROXIES,
     # comma-separated addresses or CIDRs); empty: a forwarded header is refused.
     trusted_proxies: tuple[str, ...]
+    # Minutes a review desk session lasts after login before the analyst logs in again
+    # (OWNERGATE_REVIEW_SESSION_MINUTES).
+    review_session_minutes: float
 
 
 def load_settings() -> Settings:
@@ -112,4 +115,5 @@ def load_settings() -> Settings:
         fail_closed=_env_bool("OWNERGATE_FAIL_CLOSED", True),
         redis_url=_env("OWNERGATE_REDIS_URL"),
         trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
+        review_session_minutes=_env_float("OWNERGATE_REVIEW_SESSION_MINUTES", 480.0),
     )

@@ -94,6 +94,8 @@ class Book:
     unresolved: dict[str, Reason] = field(default_factory=dict)
     snapshots: dict[str, Any] = field(default_factory=dict)
     known_stakes: dict[str, float] = field(default_factory=dict)  # linked customer -> shares the data already knows
+    # analysts' judgements (decisions/judgements.py): customer id -> (list id, entry id) -> true match?
+    judgements: dict[str, dict[tuple[str, str], bool]] = field(default_factory=dict)
 
     def decide(self, customer: Customer, decided_at: str, as_of: str | None = None) -> Verdict:
         reasons: list[Reason] = []
@@ -137,8 +139,14 @@ class Book:
     def _screening(self, customer: Customer) -> list[Reason]:
         policy = self.policy
         best: dict[tuple[str, ReasonCode], Hit] = {}
+        judged = self.judgements.get(customer.id, {})
         for hit in self.hits.get(customer.id, []):
-            if hit.score >= policy.deny_at and hit.list_id in policy.deny_lists:
+            verdict = judged.get((hit.list_id, hit.entry_id))
+            if verdict is False:  # an analyst judged this hit not to be this customer
+                continue
+            if verdict is True:  # judged a true match: listed (or flagged) whatever the score
+                code = ReasonCode.LISTED if hit.list_id in policy.deny_lists else ReasonCode.FLAGGED
+            elif hit.score >= policy.deny_at and hit.list_id in policy.deny_lists:
                 code = ReasonCode.LISTED
             elif hit.score >= policy.deny_at and hit.list_id in policy.flag_lists:
                 code = ReasonCode.FLAGGED
@@ -156,12 +164,16 @@ class Book:
                 ReasonCode.FLAGGED: "is on (flag only)",
                 ReasonCode.POSSIBLE_MATCH: "may be on",
             }[code]
+            evidence = hit.to_dict()
+            judged_true = judged.get((hit.list_id, hit.entry_id)) is True
+            if judged_true:
+                evidence["judged"] = "true match"
             reasons.append(
                 Reason(
                     code,
                     f"{customer.name} {what} {list_id}: {hit.name} (matched {hit.matched_name!r},"
-                    f" score {hit.score:.2f})",
-                    hit.to_dict(),
+                    f" score {hit.score:.2f}{', judged a true match' if judged_true else ''})",
+                    evidence,
                 )
             )
         return reasons
@@ -270,8 +282,16 @@ def _pct(lo: float, hi: float) -> str:
     return f"{lo * 100:.4g}%" if abs(hi - lo) < 1e-12 else f"{lo * 100:.4g}-{hi * 100:.4g}%"
 
 
-def _listed(hits: Sequence[Hit], deny_at: float) -> tuple[str, ...]:
-    return tuple(sorted({h.list_id for h in hits if h.score >= deny_at}))
+def _listed(hits: Sequence[Hit], deny_at: float, judged: dict[tuple[str, str], bool] | None = None) -> tuple[str, ...]:
+    judged = judged or {}
+    return tuple(sorted({h.list_id for h in hits if h.score >= deny_at or judged.get((h.list_id, h.entry_id))}))
+
+
+def _unjudged_false(hits: list[Hit], judged: dict[tuple[str, str], bool] | None) -> list[Hit]:
+    """``hits`` without those an analyst judged not to be this customer."""
+    if not judged:
+        return hits
+    return [h for h in hits if judged.get((h.list_id, h.entry_id)) is not False]
 
 
 def prepare(
@@ -283,12 +303,16 @@ def prepare(
     snapshots: dict[str, Any],
     links: dict[str, Link] | None = None,
     owner_cache: dict[str, tuple[str, tuple[str, ...]]] | None = None,
+    judgements: dict[str, dict[tuple[str, str], bool]] | None = None,
 ) -> Book:
     """Screen the book, extend the graph with it, and resolve every ownership rule of the policy.
 
     ``owner_cache`` maps owner node ids to ``(name, lists)`` already screened against the same list
     snapshots; owners screened here are added to it, so the caller can keep them.
+    ``judgements`` (customer id -> (list id, entry id) -> true match?) are analysts' readings of
+    list hits: a hit judged false is dropped for that customer, one judged true counts as listed.
     """
+    judgements = judgements or {}
     wanted = policy.deny_lists | policy.flag_lists
     lists = sorted(wanted & set(screener.list_ids))
     # A list the policy names but the store does not hold is recorded with every verdict.
@@ -308,6 +332,7 @@ def prepare(
                 lists=lists,
                 threshold=policy.review_at,
             )
+        found = _unjudged_false(found, judgements.get(c.id))
         hits[c.id] = found
         link = (links or {}).get(c.id)
         if c.entity_id and c.entity_id in index:
@@ -316,7 +341,7 @@ def prepare(
             node = link.node_id
         else:
             node = customer_node(c.id)
-            extra.add_node(node, c.name, c.hq_country, c.country, _listed(found, policy.deny_at))
+            extra.add_node(node, c.name, c.hq_country, c.country, _listed(found, policy.deny_at, judgements.get(c.id)))
             if link is not None:
                 unresolved[c.id] = Reason(
                     ReasonCode.UNRESOLVED,
@@ -352,7 +377,7 @@ def prepare(
     resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
     snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
     regions = unsupported_regions(on)
-    return Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes)
+    return Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes, judgements)
 
 
 def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from ownergate import audit
 from ownergate.decisions import customers as book_store
+from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
 from ownergate.decisions.linking import link_customers
@@ -19,6 +20,7 @@ from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snap
 from ownergate.matching.index import build_index
 from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
+from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph
 from ownergate.policy.repository import policy_in_force
 from ownergate.service import notify
@@ -38,21 +40,31 @@ def open_book(
     policy_name: str = DEFAULT_POLICY,
     as_of: datetime | None = None,
     customers: Sequence[Customer] | None = None,
+    graph: OwnershipGraph | None = None,
+    narrow: Callable[[OwnershipGraph, set[str]], OwnershipGraph] | None = None,
 ) -> Book:
     """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
 
     With ``as_of``, the policy version, list snapshots, ownership edges and country data in force
-    then are used, so the same inputs always give the same verdicts.
+    then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
+    stored ownership graph (a caller that holds it already); ``narrow(graph, nodes)`` cuts it down
+    to what can decide the customers' nodes (monitoring passes their upstream cone).
     """
     moment = as_of or datetime.now(UTC)
     on = moment.date()
     known = known_list_ids(store)
-    graph = load_graph(store, as_of=on)
+    if graph is None:
+        graph = load_graph(store, as_of=on)
     with store.read() as tx:
         policy = policy_in_force(tx, policy_name, on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
-        links = link_customers(tx, customers, set(graph.index))
+        index = graph.index  # only the customers' own entity ids are looked up (no set of every node)
+        links = link_customers(tx, customers, {c.entity_id for c in customers if c.entity_id and c.entity_id in index})
+        judged = judgements.current(tx, [c.id for c in customers], as_of)
+    if narrow is not None:
+        nodes = {c.entity_id for c in customers if c.entity_id} | {k.node_id for k in links.values() if k.node_id}
+        graph = narrow(graph, nodes)
     if as_of is None:
         screener = index_for_store(store)
         snapshots: dict[str, object] = {"lists": current_snapshot_ids(store)}
@@ -63,7 +75,7 @@ def open_book(
     key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
     cache = _owner_cache(store, key)
     before = dict(cache)
-    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache)
+    book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
     _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
     return book
 

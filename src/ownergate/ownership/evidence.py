@@ -126,13 +126,14 @@ def _walk(res: Resolution, ev: Evidence, start: int, fp: fixpoint.Fixpoint, w: A
     view = res.view
 
     def carriers(v: int) -> Iterator[tuple[int, int]]:
-        for e in view.in_edges(np.array([v], np.int64)):
-            u = int(view.src[e])
-            if w[e] <= 0:
-                continue
-            carries = (fp.stake[u] > 0 or res.seeds[u]) if lookthrough else (0 <= fp.round_[u] < fp.round_[v])
-            if carries:
-                yield int(e), u
+        edges = view.in_order[view.in_ptr[v] : view.in_ptr[v + 1]]
+        owners = view.src[edges]
+        if lookthrough:
+            keep = (w[edges] > 0) & ((fp.stake[owners] > 0) | res.seeds[owners])
+        else:
+            rounds = fp.round_[owners]
+            keep = (w[edges] > 0) & (rounds >= 0) & (rounds < fp.round_[v])
+        yield from zip(edges[keep].tolist(), owners[keep].tolist(), strict=True)
 
     stack = [(start, carriers(start))]
     done = {start}
@@ -152,6 +153,9 @@ def _walk(res: Resolution, ev: Evidence, start: int, fp: fixpoint.Fixpoint, w: A
             stack.append((u, carriers(u)))
 
 
+_KIND_NAMES = {int(k): k.name.lower() for k in EdgeKind}
+
+
 def _edge(res: Resolution, e: int, u: int, v: int, depth: int) -> EvidenceEdge:
     g, view = res.graph, res.view
     unknown = bool(view.unk[e]) and view.hi[e] == 0
@@ -163,7 +167,7 @@ def _edge(res: Resolution, e: int, u: int, v: int, depth: int) -> EvidenceEdge:
         owned_name=g.name(v),
         share_min=None if unknown else float(view.lo[e]),
         share_max=None if unknown else float(view.hi[e]),
-        kind=EdgeKind(int(g.edge_kind[raw])).name.lower(),
+        kind=_KIND_NAMES[int(g.edge_kind[raw])],
         source=g.source(raw),
         owner_seed=res.rule.seed_reason(g, u, res.as_of) if res.seeds[u] else "",
         depth=depth,

@@ -63,18 +63,20 @@ def _advance(
 ) -> None:
     """Run rounds from ``frontier`` (restricted in round ``r``) until nothing new passes."""
     n = view.n
+    stamp = np.empty(n, np.int64)  # scratch for de-duplicating targets without sorting or hashing
     while frontier.size:
         r += 1
         edges = view.out_edges(frontier)
         if not edges.size:
             break
         targets = view.dst[edges]
-        if edges.size > n // 8:
+        if edges.size > n // 32:
             stake += np.bincount(targets, weights=w[edges], minlength=n)
-            cand = np.flatnonzero(np.bincount(targets, minlength=n))
         else:
             np.add.at(stake, targets, w[edges])
-            cand = np.unique(targets)
+        positions = np.arange(targets.size, dtype=np.int64)
+        stamp[targets] = positions
+        cand = targets[stamp[targets] == positions].astype(np.int64)
         if touched is not None:
             touched.append(cand)
         cand = cand[round_[cand] < 0]

@@ -94,6 +94,34 @@ def _ptr(sorted_keys: Int32Array, n: int) -> IntArray:
     return ptr
 
 
+def _bucket_order(rows: Int32Array, cols: Int32Array, n: int, sort_cols: bool) -> IntArray:
+    """Positions of the pairs ordered by row (a counting sort, O(n + m)), and by column within a row if asked."""
+    from scipy.sparse import _sparsetools, csr_array
+
+    m = len(rows)
+    kind = np.int32 if max(n, m) < 2**31 - 1 else np.int64
+    indptr = np.empty(n + 1, kind)
+    indices = np.empty(m, kind)
+    order = np.empty(m, np.int64)
+    _sparsetools.coo_tocsr(
+        n,
+        n,
+        m,
+        rows.astype(kind, copy=False),
+        cols.astype(kind, copy=False),
+        np.arange(m, dtype=np.int64),
+        indptr,
+        indices,
+        order,
+    )
+    if sort_cols:
+        matrix = csr_array((order, indices, indptr), shape=(n, n), copy=False)
+        matrix.has_sorted_indices = False
+        matrix.sort_indices()
+        order = np.asarray(matrix.data, np.int64)
+    return order
+
+
 def _dates(values: Sequence[date | None] | npt.NDArray[np.datetime64] | None, m: int) -> npt.NDArray[np.datetime64]:
     if values is None:
         return np.full(m, _NO_DATE)
@@ -296,24 +324,22 @@ class OwnershipGraph:
             keep &= np.isnat(self.valid_to) | (self.valid_to > day)
         raw = np.flatnonzero(keep) if not keep.all() else np.arange(self.m, dtype=np.int64)
         n = self.n
-        key = self.owner[raw].astype(np.int64) * n + self.owned[raw]
-        order = np.argsort(key, kind="stable")
-        key, raw = key[order], raw[order]
-        first = np.ones(len(key), np.bool_)
-        first[1:] = key[1:] != key[:-1]
+        raw = raw[_bucket_order(self.owner[raw], self.owned[raw], n, sort_cols=True)]
+        src, dst = self.owner[raw], self.owned[raw]
+        first = np.ones(len(raw), np.bool_)
+        first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
         starts = np.flatnonzero(first)
         hi = self.share_max[raw]
         unk = np.isnan(hi)
         lo = np.nan_to_num(self.share_min[raw], nan=0.0)
         hi = np.nan_to_num(hi, nan=0.0)
-        if 0 < len(starts) < len(key):  # fold parallel edges: the largest bound of each side wins
+        if 0 < len(starts) < len(raw):  # fold parallel edges: the largest bound of each side wins
             lo = np.maximum.reduceat(lo, starts)
             hi = np.maximum.reduceat(hi, starts)
             unk = np.logical_or.reduceat(unk, starts)
-        src = (key[starts] // n).astype(np.int32)
-        dst = (key[starts] % n).astype(np.int32)
+            src, dst = src[starts], dst[starts]
         rep = raw[starts]
-        in_order = np.argsort(dst, kind="stable").astype(np.int64)
+        in_order = _bucket_order(dst, src, n, sort_cols=False)
         return View(
             n=n,
             src=src,

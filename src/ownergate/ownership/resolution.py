@@ -21,7 +21,21 @@ from ownergate.ownership.rules import Method, Rule, get_rule
 class Resolution:
     """The result of :func:`resolve`: arrays over the graph's nodes, and evidence on demand."""
 
-    __slots__ = ("as_of", "graph", "in_force", "lower", "rule", "seeds", "status", "upper", "view", "w_hi", "w_lo")
+    __slots__ = (
+        "_share_max",
+        "_share_min",
+        "as_of",
+        "graph",
+        "in_force",
+        "lower",
+        "rule",
+        "seeds",
+        "status",
+        "upper",
+        "view",
+        "w_hi",
+        "w_lo",
+    )
 
     def __init__(
         self,
@@ -39,15 +53,22 @@ class Resolution:
         self.graph, self.rule, self.as_of, self.view, self.seeds = graph, rule, as_of, view, seeds
         self.w_lo, self.w_hi, self.lower, self.upper, self.in_force = w_lo, w_hi, lower, upper, in_force
         self.status = combine(lower, upper)
+        self._share_min: FloatArray | None = None
+        self._share_max: FloatArray | None = None
 
     @property
     def share_min(self) -> FloatArray:
         """The restricted owners' stake in each node under the lower bounds, in [0, 1]."""
-        return np.clip(self.lower.stake, 0.0, 1.0)
+        if self._share_min is None:
+            self._share_min = np.clip(self.lower.stake, 0.0, 1.0)
+        return self._share_min
 
     @property
     def share_max(self) -> FloatArray:
-        return np.clip(self.upper.stake, 0.0, 1.0)
+        """The same under the upper bounds."""
+        if self._share_max is None:
+            self._share_max = np.clip(self.upper.stake, 0.0, 1.0)
+        return self._share_max
 
     def status_of(self, node_id: str) -> Status:
         return CODES[int(self.status[self.graph.idx(node_id)])]

@@ -40,15 +40,18 @@ def session(master: str = "local[2]") -> Any:
         from pyspark.sql import SparkSession
     except ImportError:
         raise ConfigError("the Spark backend needs the optional extra: pip install 'ownergate[spark]'") from None
-    return (
+    spark = (
         SparkSession.builder.master(master)
         .appName("ownergate-ownership")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "4")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
     )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
 
 
 def _passes(col: Any, rule: Rule) -> Any:

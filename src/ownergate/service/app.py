@@ -72,5 +72,8 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(admin.router)
     app.include_router(match.router)
+    from ownergate.review.routes import mount as mount_review_desk
+
+    mount_review_desk(app)  # the review desk's pages under /review/
     app.add_middleware(GatewayLayer, service=service)
     return app

@@ -142,13 +142,18 @@ def read_entities(path: Path) -> EntityColumns:
     return out
 
 
-def _indices(path: Path, name: str, col: pa.ChunkedArray, ids: pa.Array) -> npt.NDArray[np.int32]:
-    found = pc.index_in(col, value_set=ids)
+def _indices(
+    path: Path, owner: pa.ChunkedArray, owned: pa.ChunkedArray, ids: pa.Array
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Both id columns as node numbers, with one hash table over ``ids``."""
+    found = pc.index_in(pa.chunked_array(owner.chunks + owned.chunks, type=pa.string()), value_set=ids)
     if found.null_count:
         k = int(pc.indices_nonzero(pc.is_null(found)).to_numpy()[0])
-        value = col[k].as_py()
-        raise SourceFormatError(str(path), f"data row {k + 1}", f"{name} {value!r} is not a known entity id")
-    return np.asarray(found.to_numpy(), np.int32)
+        m = len(owner)
+        name, row, value = ("owner_id", k, owner[k].as_py()) if k < m else ("owned_id", k - m, owned[k - m].as_py())
+        raise SourceFormatError(str(path), f"data row {row + 1}", f"{name} {value!r} is not a known entity id")
+    both = np.asarray(found.to_numpy(), np.int32)
+    return both[: len(owner)], both[len(owner) :]
 
 
 def _floats(col: pa.ChunkedArray) -> npt.NDArray[np.float64]:
@@ -158,9 +163,10 @@ def _floats(col: pa.ChunkedArray) -> npt.NDArray[np.float64]:
 def read_edges(path: Path, ids: pa.Array) -> EdgeColumns:
     """Read X.csv; every owner and owned id must be one of ``ids`` (node ``i`` is ``ids[i]``)."""
     t = _read(path, EDGE_COLUMNS, EDGE_OPTIONAL, floats=("share_min", "share_max"))
+    owner, owned = _indices(path, t["owner_id"], t["owned_id"], ids)
     out = EdgeColumns(
-        _indices(path, "owner_id", t["owner_id"], ids),
-        _indices(path, "owned_id", t["owned_id"], ids),
+        owner,
+        owned,
         _floats(t["share_min"]),
         _floats(t["share_max"]),
     )

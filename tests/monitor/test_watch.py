@@ -1,0 +1,148 @@
+"""``ownergate watch``: the CLI over a folder, the lock, and each kind of change it notices."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ownergate.clock import FixedClock
+from ownergate.decisions import customers as book_store
+from ownergate.decisions import overrides
+from ownergate.decisions.customers import Customer
+from ownergate.errors import ConflictError, InputError
+from ownergate.monitor.watch import acquire, run_cycle
+from ownergate.ownership.repository import load_ownership
+from ownergate.policy.loader import parse_policy, read_policy
+from ownergate.policy.repository import install
+from ownergate.store import Store
+
+HEADER = "id,name,aliases,country,type\n"
+SDN_V1 = HEADER + "S-1,Northwind Dynamics Holding,NWD Group,RU,organization\n"
+SDN_V2 = SDN_V1 + "S-2,Calm Harbor Bakery Limited,,RU,organization\n"
+BOOK = [
+    Customer("c-north", "Northwind Dynamics Holding"),
+    Customer("c-calm", "Calm Harbor Bakery Ltd"),
+    Customer("c-oak", "Oak Meadow Software GmbH", country="DE", entity_id="e:oak"),
+    Customer("c-pine", "Pine Ridge Analytics Inc", country="US", entity_id="e:pine"),
+]
+
+
+def cli(db: str, *args: str) -> subprocess.CompletedProcess[str]:
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    return subprocess.run(
+        [sys.executable, "-m", "ownergate", "--db", db, *args],
+        env={**os.environ, "PYTHONPATH": src},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def save_book(store: Store) -> None:
+    with store.transaction() as tx:
+        book_store.save(tx, BOOK, datetime.now(UTC))
+
+
+def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None:
+    db = sqlite_store.url
+    save_book(sqlite_store)
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "us-ofac-sdn.csv").write_text(SDN_V1)
+    first = cli(db, "watch", "--once", "--from", str(folder), "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert {c["customer"]: (c["from"], c["to"]) for c in report["changes"]} == {
+        # oak and pine name graph entities not loaded yet: review (unresolved)
+        "c-north": (None, "deny"), "c-calm": (None, "allow"), "c-oak": (None, "review"), "c-pine": (None, "review"),
+    }  # fmt: skip
+    (folder / "us-ofac-sdn.csv").write_text(SDN_V2)
+    second = cli(db, "watch", "--once", "--from", str(folder), "--json")
+    assert second.returncode == 0, second.stderr
+    report = json.loads(second.stdout)
+    assert report["lists"] == [
+        {"list": "us-ofac-sdn", "from_snapshot": 1, "to_snapshot": 2, "added": 1, "removed": 0, "changed": 0}
+    ]
+    assert report["redecided"] < len(BOOK)
+    (change,) = report["changes"]
+    assert (change["customer"], change["from"], change["to"]) == ("c-calm", "allow", "deny")
+    assert change["evidence"][0]["evidence"]["entry_id"] == "S-2"
+
+    runs = cli(db, "monitor", "runs")
+    assert runs.returncode == 0 and "run 2 done" in runs.stdout
+    text = cli(db, "monitor", "report", "2")
+    assert "c-calm Calm Harbor Bakery Ltd: allow -> deny" in text.stdout
+    assert json.loads(cli(db, "monitor", "report", "--json").stdout)["run"] == 2
+    assert cli(db, "monitor", "report", "9").returncode == 4
+
+
+def test_a_second_watcher_is_refused(store: Store) -> None:
+    acquire(store, "elsewhere:1", datetime.now(UTC))
+    with pytest.raises(ConflictError, match="elsewhere:1"):
+        run_cycle(store, update=False)
+    with store.transaction() as tx:  # its lease ran out: taken over
+        tx.execute("UPDATE monitor_lock SET expires_at = '2000-01-01T00:00:00+00:00'")
+    assert run_cycle(store, update=False).status == "done"
+
+
+def test_every_is_parsed() -> None:
+    from ownergate.cli.watch import parse_every
+
+    assert parse_every("6h") == timedelta(hours=6)
+    assert parse_every("90s") == timedelta(seconds=90)
+    with pytest.raises(InputError, match="--every"):
+        parse_every("soon")
+
+
+def test_policy_ownership_and_override_changes(store: Store, tmp_path: Path) -> None:
+    save_book(store)
+    now = datetime.now(UTC)
+    run_cycle(store, update=False, clock=FixedClock(now))  # decides the book, sets the marks
+
+    # ownership: a listed owner takes 60% of oak's parent; pine is elsewhere
+    (tmp_path / "E.csv").write_text(
+        "id,name,hq_country,incorporation_country,lists\n"
+        "e:bad,Bad Owner,RU,RU,us-ofac-sdn\ne:parent,Oak Parent,DE,DE,\ne:oak,Oak Meadow,DE,DE,\ne:pine,Pine,US,US,\n"
+    )
+    (tmp_path / "X.csv").write_text(
+        "owner_id,owned_id,share_min,share_max\ne:bad,e:parent,0.6,0.6\ne:parent,e:oak,1,1\n"
+    )
+    load_ownership(store, [tmp_path / "E.csv", tmp_path / "X.csv"])
+    report = run_cycle(store, update=False, clock=FixedClock(now))
+    changes = {c["customer"]: c for c in report.changes}
+    assert {cid: c["to"] for cid, c in changes.items()} == {"c-oak": "deny", "c-pine": "allow"}  # pine now resolves
+    assert report.redecided == 2  # oak and pine stand on changed entities; north and calm are not touched
+    assert "owned-by-listed-party" in changes["c-oak"]["reasons"]
+    assert changes["c-oak"]["cause"] == "ownership:E.csv; ownership:X.csv"
+
+    # a new policy version: everyone, with the policy as cause
+    shipped = read_policy("anthropic", None)
+    text = shipped.text.replace(f'version: "{shipped.version}"', 'version: "2099.1"')
+    with store.transaction() as tx:
+        install(tx, parse_policy(text, "test", None), "tester", now)
+    report = run_cycle(store, update=False, clock=FixedClock(now))
+    assert report.policy == "anthropic@2099.1"
+    assert report.redecided == len(BOOK)
+    with store.read() as tx:
+        causes = {r[0] for r in tx.fetchall("SELECT cause FROM decisions WHERE is_current = 1")}
+    assert causes == {"policy:anthropic@2099.1"}
+
+    # an override lapsing: announced once, its customer re-decided
+    with store.transaction() as tx:
+        o = overrides.propose(tx, customer_id="c-north", decision="allow", justification="licence",
+                              expires_at=now + timedelta(hours=1), actor="alice", now=now)  # fmt: skip
+        overrides.approve(tx, o.id, actor="bob", now=now)
+    report = run_cycle(store, update=False, clock=FixedClock(now + timedelta(hours=2)))
+    assert report.overrides == [{"override": o.id, "customer": "c-north", "event": "lapsed"}]
+    assert report.redecided == 1
+    again = run_cycle(store, update=False, clock=FixedClock(now + timedelta(hours=3)))
+    assert again.overrides == [] and again.redecided == 0
+    with store.read() as tx:
+        lapsed = tx.fetchall("SELECT payload FROM outbox_events WHERE event_type = 'override.lapsed'")
+    assert [json.loads(p[0]) for p in lapsed] == [{"customer": "c-north", "override": o.id}]
