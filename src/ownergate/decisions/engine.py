@@ -19,7 +19,7 @@ from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
 from ownergate.decisions.linking import Link
 from ownergate.decisions.verdict import Reason, ReasonCode, Verdict, combine
-from ownergate.ownership.graph import OwnershipGraph
+from ownergate.ownership.graph import OwnershipGraph, reachable
 from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import get_rule
@@ -383,17 +383,10 @@ def prepare(
 def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:
     """Indices of every node upstream of ``starts`` (their owners, direct or indirect), starts excluded."""
     index = graph.index
-    start = np.array(sorted({index[s] for s in starts if s in index}), np.int64)
-    seen = np.zeros(graph.n, np.bool_)
-    if start.size == 0 or graph.m == 0:
+    start = sorted({index[s] for s in starts if s in index})
+    if not start or graph.m == 0:
         return np.zeros(0, np.int64)
-    view = graph.view()
-    seen[start] = True
-    frontier = start
-    while frontier.size:
-        owners = np.unique(view.src[view.in_edges(frontier)])
-        frontier = owners[~seen[owners]].astype(np.int64)
-        seen[frontier] = True
+    seen = reachable(graph, start, forward=False)
     seen[start] = False
     return np.flatnonzero(seen)
 

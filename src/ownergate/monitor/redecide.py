@@ -27,7 +27,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, customer_identifiers
@@ -35,7 +34,7 @@ from ownergate.decisions.linking import Link
 from ownergate.decisions.service import open_book, record_verdicts
 from ownergate.lists.repository import current_snapshot_ids, diff, entries_at, get_entry
 from ownergate.matching.index import ScreeningIndex
-from ownergate.ownership.graph import OwnershipGraph
+from ownergate.ownership.graph import OwnershipGraph, reachable
 from ownergate.sources.model import Entry
 from ownergate.store import Store
 
@@ -166,19 +165,6 @@ def citing(store: Store, changes: Sequence[ListChange]) -> dict[str, set[str]]:
 # -- ownership ---------------------------------------------------------------------------------
 
 
-def _walk(graph: OwnershipGraph, start: Iterable[int], forward: bool) -> npt.NDArray[np.bool_]:
-    """Nodes reachable from ``start`` (included) along out-edges (``forward``) or in-edges."""
-    view = graph.view()
-    seen = np.zeros(graph.n, np.bool_)
-    frontier = np.unique(np.fromiter(start, np.int64))
-    seen[frontier] = True
-    while frontier.size:
-        nxt = np.unique(view.dst[view.out_edges(frontier)] if forward else view.src[view.in_edges(frontier)])
-        frontier = nxt[~seen[nxt]].astype(np.int64)
-        seen[frontier] = True
-    return seen
-
-
 def downstream(graph: OwnershipGraph, node_ids: Iterable[str]) -> set[str]:
     """The changed nodes and every node they own, directly or indirectly (unknown ids are skipped)."""
     index = graph.index
@@ -186,14 +172,14 @@ def downstream(graph: OwnershipGraph, node_ids: Iterable[str]) -> set[str]:
     if not start:
         return set()
     ids = graph.node_ids
-    return {ids[i] for i in np.flatnonzero(_walk(graph, start, forward=True)).tolist()}
+    return {ids[i] for i in np.flatnonzero(reachable(graph, start, forward=True)).tolist()}
 
 
 def upstream_subgraph(graph: OwnershipGraph, node_ids: Iterable[str]) -> OwnershipGraph:
     """The part of ``graph`` that can decide ``node_ids``: those nodes, every owner above them, their edges."""
     index = graph.index
     start = [index[n] for n in node_ids if n in index]
-    keep = _walk(graph, start, forward=False) if start else np.zeros(graph.n, np.bool_)
+    keep = reachable(graph, start, forward=False) if start else np.zeros(graph.n, np.bool_)
     nodes = np.flatnonzero(keep)
     remap = np.full(graph.n, -1, np.int64)
     remap[nodes] = np.arange(nodes.size)

@@ -369,6 +369,22 @@ def _sparse_lists(
     return out
 
 
+def reachable(
+    graph: OwnershipGraph, start: Iterable[int], *, forward: bool, kinds: Iterable[EdgeKind] = tuple(EdgeKind)
+) -> BoolArray:
+    """Nodes reachable from ``start`` (included): along out-edges to what they own (``forward``), or
+    along in-edges to their owners, by frontier over the CSR view."""
+    view = graph.view(kinds)
+    seen = np.zeros(graph.n, np.bool_)
+    frontier = np.unique(np.fromiter(start, np.int64))
+    seen[frontier] = True
+    while frontier.size:
+        nxt = np.unique(view.dst[view.out_edges(frontier)] if forward else view.src[view.in_edges(frontier)])
+        frontier = nxt[~seen[nxt]].astype(np.int64)
+        seen[frontier] = True
+    return seen
+
+
 def cone(graph: OwnershipGraph, node_id: str, kinds: Iterable[EdgeKind] = tuple(EdgeKind)) -> set[str]:
     """Every upstream owner of ``node_id`` (direct or indirect, through any edge of ``kinds``), itself excluded.
 
@@ -376,14 +392,7 @@ def cone(graph: OwnershipGraph, node_id: str, kinds: Iterable[EdgeKind] = tuple(
     node's status under any rule: monitoring re-decides only the customers whose cone a change
     touches.
     """
-    view = graph.view(kinds)
     start = graph.idx(node_id)
-    seen = np.zeros(graph.n, np.bool_)
-    seen[start] = True
-    frontier = np.array([start], np.int64)
-    while frontier.size:
-        owners = np.unique(view.src[view.in_edges(frontier)])
-        frontier = owners[~seen[owners]].astype(np.int64)
-        seen[frontier] = True
+    seen = reachable(graph, [start], forward=False, kinds=kinds)
     seen[start] = False
     return {graph.node_ids[i] for i in np.flatnonzero(seen).tolist()}
