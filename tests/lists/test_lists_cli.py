@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,9 @@ BIN = Path(sys.executable).parent / "ownergate"
 
 
 def _run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if env is None:
+        # `make test` exports OWNERGATE_LISTS_FROM for `make run`; these commands name their folder.
+        env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     return subprocess.run(
         [str(BIN), "--db", str(db), "lists", *args], capture_output=True, text=True, check=False, env=env
     )
