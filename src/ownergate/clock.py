@@ -33,6 +33,20 @@ def parse_iso(text: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def parse_until(text: str, what: str) -> datetime:
+    """A moment given as a date (the end of that day, UTC) or an ISO date-time (UTC when it names no zone).
+
+    ``what`` names the value in the error, e.g. ``"expiry"`` or ``"--as-of"``.
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{what} {text!r} is not an ISO date (YYYY-MM-DD) or date-time") from None
+    if len(text.strip()) == 10:
+        moment = moment.replace(hour=23, minute=59, second=59)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class Clock(abc.ABC):
     """Where the current time comes from."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +14,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ownergate.cli.app import app, print_json, state
+from ownergate.clock import parse_until
 from ownergate.decisions.report import Summary, render_html, summarise
 from ownergate.decisions.service import DEFAULT_POLICY, decide, decide_all, record_verdicts
 from ownergate.decisions.verdict import Verdict
@@ -24,15 +25,7 @@ CSV_COLUMNS = ("customer_id", "decision", "reasons", "policy", "policy_version",
 
 
 def _as_of(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"--as-of {value!r} is not an ISO date or date-time") from None
-    if len(value) == 10:  # a date: the end of that day
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None if value is None else parse_until(value, "--as-of")
 
 
 @app.command("decide")

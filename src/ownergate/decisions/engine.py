@@ -19,6 +19,7 @@ from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
 from ownergate.decisions.linking import Link
 from ownergate.decisions.verdict import Reason, ReasonCode, Verdict, combine
+from ownergate.ownership.evidence import pct_range
 from ownergate.ownership.graph import OwnershipGraph, reachable
 from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
@@ -198,13 +199,13 @@ class Book:
             if status is Status.RESTRICTED:
                 code = ReasonCode(setting.reason)
                 message = (
-                    f"{customer.name}: restricted owners hold {_pct(res.share_min[i], res.share_max[i])}"
+                    f"{customer.name}: restricted owners hold {pct_range(res.share_min[i], res.share_max[i])}"
                     f" ({evidence.threshold} restricts) under rule {setting.rule}"
                 )
             elif self.policy.review_possible_ownership:
                 code = ReasonCode.POSSIBLE_OWNERSHIP
                 message = (
-                    f"{customer.name}: restricted owners may hold up to {_pct(res.share_max[i], res.share_max[i])}"
+                    f"{customer.name}: restricted owners may hold up to {pct_range(res.share_max[i], res.share_max[i])}"
                     f" under rule {setting.rule} ({evidence.threshold} restricts)"
                 )
             else:
@@ -276,10 +277,6 @@ class Book:
                     )
                 )
         return reasons
-
-
-def _pct(lo: float, hi: float) -> str:
-    return f"{lo * 100:.4g}%" if abs(hi - lo) < 1e-12 else f"{lo * 100:.4g}-{hi * 100:.4g}%"
 
 
 def _listed(hits: Sequence[Hit], deny_at: float, judged: dict[tuple[str, str], bool] | None = None) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ownergate import audit
+from ownergate.clock import parse_until
 from ownergate.errors import ConflictError, InputError, NotFoundError, PermissionDenied
 from ownergate.monitor import outbox
 from ownergate.store import Transaction
@@ -42,13 +43,7 @@ class Override:
 
 def parse_expiry(text: str) -> datetime:
     """An expiry given as a date (end of that day, UTC) or an ISO date-time."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"expiry {text!r} is not an ISO date (YYYY-MM-DD) or date-time") from None
-    if len(text.strip()) == 10:
-        moment = moment.replace(hour=23, minute=59, second=59)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_until(text, "expiry")
 
 
 def propose(

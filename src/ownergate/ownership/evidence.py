@@ -72,7 +72,7 @@ class Evidence:
         return data
 
     def describe(self) -> str:
-        stake = _pct(self.share_min, self.share_max)
+        stake = pct_range(self.share_min, self.share_max)
         head = f"{self.name}: {self.status.value} under {self.rule}"
         if self.seed:
             head += f" (itself a seed: {self.seed})"
@@ -90,7 +90,8 @@ class Evidence:
         return "\n".join(lines)
 
 
-def _pct(lo: float, hi: float) -> str:
+def pct_range(lo: float, hi: float) -> str:
+    """A stake as text: ``51%``, or ``40-60%`` for a range."""
     return f"{lo * 100:.4g}%" if abs(hi - lo) < 1e-12 else f"{lo * 100:.4g}-{hi * 100:.4g}%"
 
 
