@@ -123,8 +123,8 @@ def _bucket_order(rows: Int32Array, cols: Int32Array, n: int, sort_cols: bool) -
 
 
 def _dates(values: Sequence[date | None] | npt.NDArray[np.datetime64] | None, m: int) -> npt.NDArray[np.datetime64]:
-    if values is None:
-        return np.full(m, _NO_DATE)
+    if values is None:  # no dates: one shared NaT, read-only, instead of m of them
+        return np.broadcast_to(_NO_DATE, (m,))
     if isinstance(values, np.ndarray):
         return values.astype("datetime64[D]")
     return np.array([np.datetime64(v, "D") if v is not None else _NO_DATE for v in values], dtype="datetime64[D]")
@@ -137,6 +137,7 @@ class OwnershipGraph:
         "_index",
         "_views",
         "country_codes",
+        "dated",
         "default_source",
         "edge_kind",
         "edge_source",
@@ -164,6 +165,7 @@ class OwnershipGraph:
     edge_kind: npt.NDArray[np.uint8]
     valid_from: npt.NDArray[np.datetime64]
     valid_to: npt.NDArray[np.datetime64]
+    dated: bool  # whether any edge has a validity date (views on a date filter only then)
     edge_source: list[str | None] | None
     default_source: str | None  # without per-edge sources: edge e is "<default_source> row e+1"
     names: Sequence[str | None] | None
@@ -234,6 +236,9 @@ class OwnershipGraph:
         g.share_min, g.share_max = lo, hi
         g.edge_kind = np.zeros(m, np.uint8) if kind is None else np.ascontiguousarray(kind, dtype=np.uint8).reshape(-1)
         g.valid_from, g.valid_to = _dates(valid_from, m), _dates(valid_to, m)
+        g.dated = any(
+            v is not None and not np.isnat(d).all() for v, d in ((valid_from, g.valid_from), (valid_to, g.valid_to))
+        )
         g.edge_source = list(sources) if sources is not None else None
         g.default_source = default_source
         g.names = names
@@ -310,21 +315,25 @@ class OwnershipGraph:
 
     def view(self, kinds: Iterable[EdgeKind] = tuple(EdgeKind), as_of: date | None = None) -> View:
         """The folded edges of ``kinds`` valid on ``as_of`` (every edge when None), cached."""
-        key = (frozenset(int(k) for k in kinds), as_of)
+        key = (frozenset(int(k) for k in kinds), as_of if self.dated else None)
         cached = self._views.get(key)
         if cached is None:
-            cached = self._views[key] = self._build_view(key[0], as_of)
+            cached = self._views[key] = self._build_view(*key)
         return cached
 
     def _build_view(self, kinds: frozenset[int], as_of: date | None) -> View:
         keep = np.isin(self.edge_kind, np.array(sorted(kinds), np.uint8))
-        if as_of is not None:
+        if as_of is not None and self.dated:
             day = np.datetime64(as_of, "D")
             keep &= np.isnat(self.valid_from) | (self.valid_from <= day)
             keep &= np.isnat(self.valid_to) | (self.valid_to > day)
-        raw = np.flatnonzero(keep) if not keep.all() else np.arange(self.m, dtype=np.int64)
         n = self.n
-        raw = raw[_bucket_order(self.owner[raw], self.owned[raw], n, sort_cols=True)]
+        if keep.all():  # every edge: the sort order is the raw edge numbering itself
+            raw = _bucket_order(self.owner, self.owned, n, sort_cols=True)
+        else:
+            raw = np.flatnonzero(keep)
+            raw = raw[_bucket_order(self.owner[raw], self.owned[raw], n, sort_cols=True)]
+        del keep
         src, dst = self.owner[raw], self.owned[raw]
         first = np.ones(len(raw), np.bool_)
         first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
@@ -338,7 +347,9 @@ class OwnershipGraph:
             hi = np.maximum.reduceat(hi, starts)
             unk = np.logical_or.reduceat(unk, starts)
             src, dst = src[starts], dst[starts]
-        rep = raw[starts]
+            rep = raw[starts]
+        else:
+            rep = raw
         in_order = _bucket_order(dst, src, n, sort_cols=False)
         return View(
             n=n,

@@ -13,6 +13,7 @@ Customers' declared owners arrive in the same layout (source ``declaration``).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,18 +80,22 @@ class EdgeColumns:
     extra: dict[str, list[str]] = field(default_factory=dict)  # optional columns, as text
 
 
-def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...], floats: tuple[str, ...] = ()) -> pa.Table:
+def _header(path: Path) -> list[str]:
+    """The header line alone (reading it through Arrow would parse, and hold, the whole file)."""
     try:
-        header = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
-    except pa.ArrowInvalid as exc:
-        if "Empty CSV file" in str(exc):
-            raise SourceFormatError(str(path), None, "the file is empty") from None
-        header = None
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
     except FileNotFoundError:
         raise SourceFormatError(str(path), None, "no such file") from None
-    if header is None:  # the first block failed to parse: take the header line as it is
-        with path.open(encoding="utf-8-sig") as fh:
-            header = fh.readline().strip().split(",")
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise SourceFormatError(str(path), "line 1", f"unreadable header: {exc}") from None
+    if not header:
+        raise SourceFormatError(str(path), None, "the file is empty")
+    return header
+
+
+def _read(path: Path, required: tuple[str, ...], optional: tuple[str, ...], floats: tuple[str, ...] = ()) -> pa.Table:
+    header = _header(path)
     names = {h.strip().lower(): h for h in header}
     missing = [c for c in required if c not in names]
     if missing:
@@ -125,7 +130,8 @@ def _sparse(col: pa.ChunkedArray) -> dict[int, str]:
 def read_entities(path: Path) -> EntityColumns:
     t = _read(path, ENTITY_COLUMNS, ENTITY_OPTIONAL)
     ids = pc.utf8_trim_whitespace(t["id"].combine_chunks())
-    if (len(ids) and pc.count_distinct(ids).as_py() != len(ids)) or pc.any(pc.equal(ids, "")).as_py():
+    # pc.unique: one hash pass (count_distinct takes four times as long and twice the memory)
+    if (len(ids) and len(pc.unique(ids)) != len(ids)) or pc.any(pc.equal(ids, "")).as_py():
         seen: set[str] = set()
         for k, nid in enumerate(ids.to_pylist()):
             if not nid or nid in seen:
@@ -219,7 +225,7 @@ def graph_from_csv(entities: Path, edges: Path) -> OwnershipGraph:
     else:
         labels = None
     optional = ents.optional
-    return OwnershipGraph.from_edges(
+    graph = OwnershipGraph.from_edges(
         StringColumn(ents.ids),
         cols.owner,
         cols.owned,
@@ -238,6 +244,9 @@ def graph_from_csv(entities: Path, edges: Path) -> OwnershipGraph:
         nationality=optional.get("nationality"),
         residence=optional.get("residence"),
     )
+    del cols, ents
+    pa.default_memory_pool().release_unused()  # the CSV tables are gone: give their pages back now
+    return graph
 
 
 def is_entities(header: list[str]) -> bool:
