@@ -146,3 +146,35 @@ def test_policy_ownership_and_override_changes(store: Store, tmp_path: Path) -> 
     with store.read() as tx:
         lapsed = tx.fetchall("SELECT payload FROM outbox_events WHERE event_type = 'override.lapsed'")
     assert [json.loads(p[0]) for p in lapsed] == [{"customer": "c-north", "override": o.id}]
+
+
+def test_ownership_reload_removing_an_edge_redecides_below_it(store: Store, tmp_path: Path) -> None:
+    save_book(store)
+    now = datetime.now(UTC)
+    (tmp_path / "E.csv").write_text(
+        "id,name,hq_country,incorporation_country,lists\n"
+        "e:bad,Bad Owner,RU,RU,us-ofac-sdn\ne:parent,Oak Parent,DE,DE,\ne:oak,Oak Meadow,DE,DE,\ne:pine,Pine,US,US,\n"
+    )
+    edges = tmp_path / "X.csv"
+    edges.write_text("owner_id,owned_id,share_min,share_max\ne:bad,e:parent,0.6,0.6\ne:parent,e:oak,1,1\n")
+    load_ownership(store, [tmp_path / "E.csv", edges])
+    first = run_cycle(store, update=False, clock=FixedClock(now))
+    assert {c["customer"]: c["to"] for c in first.changes}["c-oak"] == "deny"
+
+    # the same files again: nothing changed, nothing re-decided
+    load_ownership(store, [tmp_path / "E.csv", edges])
+    same = run_cycle(store, update=False, clock=FixedClock(now))
+    assert (same.redecided, same.ownership) == (0, [])
+
+    # the listed owner's stake is gone from the new X.csv: oak, two levels below, is cleared
+    edges.write_text("owner_id,owned_id,share_min,share_max\ne:parent,e:oak,1,1\n")
+    load_ownership(store, [edges])
+    with store.read() as tx:
+        removed = tx.fetchall("SELECT owner_id, owned_id, source_file FROM ownership_edge_removals")
+        kept = tx.fetchall("SELECT owner_id, owned_id FROM ownership_edges")
+    assert removed == [("e:bad", "e:parent", "X.csv")] and kept == [("e:parent", "e:oak")]
+    report = run_cycle(store, update=False, clock=FixedClock(now))
+    assert [(c["customer"], c["from"], c["to"], c["cause"]) for c in report.changes] == [
+        ("c-oak", "deny", "allow", "ownership:X.csv")
+    ]
+    assert report.ownership == [{"source": "X.csv", "nodes": 1, "downstream": 2}]

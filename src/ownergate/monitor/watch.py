@@ -184,15 +184,19 @@ def _ownership(
     report: RunReport,
     decided: bool,
 ) -> dict[str, str]:
-    """Edges added since the last run (by id) and entities updated since it: their downstream customers."""
+    """Edges added or removed since the last run (by id) and entities updated since it: their downstream customers."""
     last_edge = int(marks.get("ownership:edge", "0"))
+    last_removal = int(marks.get("ownership:removal", "0"))
     entities_at = marks.get("ownership:entities", "")
     with store.read() as tx:
         top = int(tx.scalar("SELECT COALESCE(MAX(id), 0) FROM ownership_edges"))
+        removal_top = int(tx.scalar("SELECT COALESCE(MAX(id), 0) FROM ownership_edge_removals"))
         entity_top = tx.scalar("SELECT COALESCE(MAX(updated_at), '') FROM ownership_entities")
+        seen = {"ownership:edge": str(top), "ownership:removal": str(removal_top), "ownership:entities": entity_top}
         if not decided or "ownership:edge" not in marks:
-            return {"ownership:edge": str(top), "ownership:entities": entity_top}
+            return seen
         rows = tx.fetchall("SELECT owned_id, source_file FROM ownership_edges WHERE id > ?", (last_edge,))
+        rows += tx.fetchall("SELECT owned_id, source_file FROM ownership_edge_removals WHERE id > ?", (last_removal,))
         rows += tx.fetchall("SELECT id, source FROM ownership_entities WHERE updated_at > ?", (entities_at,))
     if rows:
         by_source: dict[str, set[str]] = {}
@@ -205,7 +209,7 @@ def _ownership(
             below = downstream(graph, nodes)
             report.ownership.append({"source": source, "nodes": len(nodes), "downstream": len(below)})
             _add(causes, on_nodes(customers, below, links), f"ownership:{source}")
-    return {"ownership:edge": str(top), "ownership:entities": entity_top}
+    return seen
 
 
 def _overrides(

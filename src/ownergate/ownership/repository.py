@@ -2,7 +2,8 @@
 
 ``load_ownership`` parses every file first, then writes everything in one transaction: a file
 that fails leaves the store exactly as it was. Loading a file again replaces what that file
-loaded before (rows are keyed by the file's name). Entities are merged by id: a later file fills
+loaded before (rows are keyed by the file's name; only the difference is written, and removed
+edges are logged for monitoring). Entities are merged by id: a later file fills
 in what an earlier one left empty.
 """
 
@@ -65,12 +66,23 @@ ON CONFLICT (id) DO UPDATE SET
     source = excluded.source,
     source_record = excluded.source_record,
     updated_at = excluded.updated_at
+WHERE COALESCE(excluded.name, ownership_entities.name) IS DISTINCT FROM ownership_entities.name
+    OR excluded.kind IS DISTINCT FROM ownership_entities.kind
+    OR COALESCE(excluded.hq_country, ownership_entities.hq_country) IS DISTINCT FROM ownership_entities.hq_country
+    OR COALESCE(excluded.incorporation_country, ownership_entities.incorporation_country)
+        IS DISTINCT FROM ownership_entities.incorporation_country
+    OR COALESCE(excluded.nationality, ownership_entities.nationality) IS DISTINCT FROM ownership_entities.nationality
+    OR COALESCE(excluded.residence, ownership_entities.residence) IS DISTINCT FROM ownership_entities.residence
+    OR (excluded.identifiers <> '{}' AND excluded.identifiers <> ownership_entities.identifiers)
+    OR (excluded.lists <> '' AND excluded.lists <> ownership_entities.lists)
+    OR excluded.source <> ownership_entities.source
+    OR excluded.source_record <> ownership_entities.source_record
 """
-_INSERT_EDGE = """
-INSERT INTO ownership_edges (owner_id, owned_id, share_min, share_max, kind, source, source_file, source_record,
-    valid_from, valid_to, loaded_at)
+_EDGE_KEY = "owner_id, owned_id, share_min, share_max, kind, source, valid_from, valid_to"
+_INSERT_EDGE = f"""
+INSERT INTO ownership_edges ({_EDGE_KEY}, source_file, source_record, loaded_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
+"""  # noqa: S608  (column names only)
 _INSERT_EXCEPTION = """
 INSERT INTO ownership_exceptions (entity_id, category, reason, source, source_file, source_record)
 VALUES (?, ?, ?, ?, ?, ?)
@@ -94,13 +106,60 @@ def _entity_row(e: EntityRecord, now: str) -> tuple[object, ...]:
     )
 
 
+EdgeKey = tuple[object, ...]
+
+
+def _edge_key(e: EdgeRecord) -> EdgeKey:
+    return (
+        e.owner_id,
+        e.owned_id,
+        e.share_min,
+        e.share_max,
+        e.kind.name.lower(),
+        e.source,
+        e.valid_from.isoformat() if e.valid_from else None,
+        e.valid_to.isoformat() if e.valid_to else None,
+    )
+
+
 def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
-    """Replace what ``source_file`` loaded before with ``parsed`` (inside the caller's transaction)."""
+    """Replace what ``source_file`` loaded before with ``parsed`` (inside the caller's transaction).
+
+    Only the difference is written: edges the file still holds keep their rows (and ids; a
+    record that only moved, say to another row, has its ``source_record`` updated in place), new
+    ones are inserted, and the ones it no longer holds are deleted and logged in
+    ``ownership_edge_removals``; entities are touched (``updated_at``) only when a field changes.
+    So monitoring, which follows new edge ids, removals and ``updated_at``, re-decides exactly
+    what a reload changed, and reloading the same file changes nothing.
+    """
     now = datetime.now(UTC).isoformat()
-    tx.execute("DELETE FROM ownership_edges WHERE source_file = ?", (source_file,))
+    old: dict[EdgeKey, list[tuple[int, str]]] = {}
+    query = f"SELECT id, source_record, {_EDGE_KEY} FROM ownership_edges WHERE source_file = ?"  # noqa: S608
+    for row in tx.fetchall(query, (source_file,)):
+        old.setdefault(tuple(row[2:]), []).append((int(row[0]), row[1]))
+    added, moved = [], []
+    for e in parsed.edges:
+        kept = old.get(_edge_key(e))
+        if not kept:
+            added.append(e)
+            continue
+        same = next((k for k, (_, record) in enumerate(kept) if record == e.source_record), len(kept) - 1)
+        edge_id, record = kept.pop(same)
+        if record != e.source_record:
+            moved.append((e.source_record, edge_id))
+    tx.executemany("UPDATE ownership_edges SET source_record = ? WHERE id = ?", moved)
+    gone = [i for ids in old.values() for i, _ in ids]
+    for start in range(0, len(gone), 500):
+        chunk = gone[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        logged = f"SELECT owner_id, owned_id, source_file, ? FROM ownership_edges WHERE id IN ({marks})"  # noqa: S608
+        tx.execute(
+            f"INSERT INTO ownership_edge_removals (owner_id, owned_id, source_file, removed_at) {logged}", (now, *chunk)
+        )
+        tx.execute(f"DELETE FROM ownership_edges WHERE id IN ({marks})", tuple(chunk))  # noqa: S608
     tx.execute("DELETE FROM ownership_exceptions WHERE source_file = ?", (source_file,))
     tx.executemany(_UPSERT_ENTITY, (_entity_row(e, now) for e in _merged(parsed.entities)))
-    add_edges(tx, parsed.edges, source_file, now)
+    add_edges(tx, added, source_file, now)
     tx.executemany(
         _INSERT_EXCEPTION,
         ((x.entity_id, x.category, x.reason, x.source, source_file, x.source_record) for x in parsed.exceptions),
@@ -110,25 +169,7 @@ def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
 def add_edges(tx: Transaction, edges: Iterable[EdgeRecord], source_file: str, now: str | None = None) -> None:
     """Insert edges (e.g. a customer's declared owners, source ``declaration``) in the caller's transaction."""
     stamp = now or datetime.now(UTC).isoformat()
-    tx.executemany(
-        _INSERT_EDGE,
-        (
-            (
-                e.owner_id,
-                e.owned_id,
-                e.share_min,
-                e.share_max,
-                e.kind.name.lower(),
-                e.source,
-                source_file,
-                e.source_record,
-                e.valid_from.isoformat() if e.valid_from else None,
-                e.valid_to.isoformat() if e.valid_to else None,
-                stamp,
-            )
-            for e in edges
-        ),
-    )
+    tx.executemany(_INSERT_EDGE, ((*_edge_key(e), source_file, e.source_record, stamp) for e in edges))
 
 
 def _merged(entities: list[EntityRecord]) -> list[EntityRecord]:
