@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ownergate.decisions import customers as book
-from ownergate.decisions.service import decide, decide_all, record_verdicts
-from ownergate.ownership.repository import load_ownership
+from ownergate.decisions.service import decide, decide_all, open_book, record_verdicts
+from ownergate.ownership.repository import load_graph, load_ownership
 from ownergate.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -109,3 +109,17 @@ def test_decide_cli_json_and_book(lists_store: Store, tmp_path: Path) -> None:
     assert "<svg" in html and "us-via-cayman" in html and "unrelated-uk" not in html
     bad = subprocess.run([*run], capture_output=True, text=True, check=False)
     assert bad.returncode == 3 and "give one CUSTOMER_ID or --all" in bad.stderr
+
+
+def test_one_customer_over_its_upstream_cone_equals_the_whole_graph(lists_store: Store) -> None:
+    _load_book(lists_store)
+    with lists_store.read() as tx:
+        customers = book.all_customers(tx)
+    whole = open_book(lists_store, "anthropic", None, customers, graph=load_graph(lists_store, datetime.now(UTC)))
+    stamp = datetime.now(UTC).isoformat()
+    for customer in customers:
+        alone = open_book(lists_store, "anthropic", None, [customer])
+        assert alone.graph.n < whole.graph.n  # only the cone was read
+        expected, got = whole.decide(customer, stamp), alone.decide(customer, stamp)
+        assert got.decision == expected.decision, customer.id
+        assert [(r.code, r.evidence) for r in got.reasons] == [(r.code, r.evidence) for r in expected.reasons]

@@ -11,7 +11,7 @@ import pytest
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership import Status, resolve
-from ownergate.ownership.repository import add_edges, load_graph, load_ownership
+from ownergate.ownership.repository import add_edges, load_graph, load_ownership, load_upstream
 from ownergate.ownership.sources.records import EdgeRecord
 from ownergate.store import Store
 
@@ -118,3 +118,31 @@ def test_ownership_load_cli(tmp_path: Path, testdata: Path) -> None:
         check=False,
     )
     assert bad.returncode == 3 and "unknown ownership format 'nope'" in bad.stderr
+
+
+def test_load_upstream_reads_the_cone_the_whole_graph_would_give(store: Store, tmp_path: Path) -> None:
+    e = write(
+        tmp_path / "E.csv",
+        "id,name,hq_country,incorporation_country,lists\n"
+        "cn,Parent,CN,CN,\nky,Holding,CN,KY,\nsg,Acme SG,SG,SG,\nus,Acme US,US,US,\nside,Sister,DE,DE,\n",
+    )
+    x = write(
+        tmp_path / "X.csv",
+        "owner_id,owned_id,share_min,share_max,valid_from,valid_to\n"
+        "cn,ky,1,1,,\nky,sg,0.6,0.6,,\nsg,ky,0.1,0.1,,\nus,sg,0.4,0.4,,2020-01-01\n"
+        "ky,side,1,1,,\nghost,us,1,1,,\nsg,child,1,1,,\n",
+    )
+    load_ownership(store, [e, x])
+    on = date(2024, 1, 1)
+    cone = load_upstream(store, ["sg", "ghost", "child", "nowhere"], on)
+    # sg's owners through the cycle, ghost (known only as an owner), child (only owned); not side, not us
+    assert sorted(cone.node_ids) == ["child", "cn", "ghost", "ky", "sg"]
+    whole = load_graph(store, on)
+    for rule in ("anthropic", "ofac", "lookthrough"):
+        full, part = resolve(whole, rule, as_of=on), resolve(cone, rule, as_of=on)
+        for node in ("sg", "child", "ky"):
+            assert part.status_of(node) is full.status_of(node)
+            assert part.evidence(node).describe() == full.evidence(node).describe()
+    before = load_upstream(store, ["sg"], date(2019, 6, 1))  # us held 40% of sg until 2020
+    assert "us" in before.node_ids and "us" not in cone.node_ids
+    assert load_upstream(store, []).n == 0

@@ -7,27 +7,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ownergate import audit
 from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
-from ownergate.decisions.linking import link_customers
+from ownergate.decisions.linking import Link, link_customers
 from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
 from ownergate.matching.index import build_index
 from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.graph import OwnershipGraph
-from ownergate.ownership.repository import load_graph
+from ownergate.ownership.repository import load_graph, load_upstream
 from ownergate.policy.repository import policy_in_force
 from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
 
 DEFAULT_POLICY = "anthropic"
+#: up to this many customers, a book reads only their upstream cone of the stored graph
+FEW = 50
+#: up to this many nodes, only their rows of the owner-screening cache are read
+FEW_NODES = 20_000
 
 
 def known_list_ids(store: Store) -> set[str]:
@@ -53,15 +57,18 @@ def open_book(
     moment = as_of or datetime.now(UTC)
     on = moment.date()
     known = known_list_ids(store)
-    if graph is None:
-        graph = load_graph(store, as_of=on)
     with store.read() as tx:
         policy = policy_in_force(tx, policy_name, on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
-        index = graph.index  # only the customers' own entity ids are looked up (no set of every node)
-        links = link_customers(tx, customers, {c.entity_id for c in customers if c.entity_id and c.entity_id in index})
         judged = judgements.current(tx, [c.id for c in customers], as_of)
+    if graph is None and len(customers) <= FEW:
+        graph, links = _upstream_of(store, customers, on)
+    else:
+        if graph is None:
+            graph = load_graph(store, as_of=on)
+        with store.read() as tx:
+            links = link_customers(tx, customers, _known(graph, customers))
     if narrow is not None:
         nodes = {c.entity_id for c in customers if c.entity_id} | {k.node_id for k in links.values() if k.node_id}
         graph = narrow(graph, nodes)
@@ -73,16 +80,47 @@ def open_book(
         ids = {lid: snapshot_as_of(store, lid, as_of) for lid in current_snapshot_ids(store)}
         snapshots = {"lists": {k: v for k, v in ids.items() if v is not None}}
     key = json.dumps([snapshots, policy.deny_at], sort_keys=True)
-    cache = _owner_cache(store, key)
+    cache = _owner_cache(store, key, graph.node_ids if graph.n <= FEW_NODES else None)
     before = dict(cache)
     book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
     _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
     return book
 
 
-def _owner_cache(store: Store, key: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _known(graph: OwnershipGraph, customers: Sequence[Customer]) -> set[str]:
+    """The customers' own entity ids that are nodes of ``graph`` (no set of every node is built)."""
+    index = graph.index
+    return {c.entity_id for c in customers if c.entity_id and c.entity_id in index}
+
+
+def _upstream_of(store: Store, customers: Sequence[Customer], on: date) -> tuple[OwnershipGraph, dict[str, Link]]:
+    """For a few customers: only the stored graph's upstream cone of their nodes, and their links.
+
+    Deciding over the cone gives the verdicts the whole graph gives (every rule, the owners'
+    screening and the contradiction checks look only upstream), at the cost of the cone.
+    """
+    own = {c.entity_id for c in customers if c.entity_id}
+    graph = load_upstream(store, own, on)
     with store.read() as tx:
-        rows = tx.fetchall("SELECT node_id, name, lists FROM owner_screening WHERE snapshot_key = ?", (key,))
+        links = link_customers(tx, customers, _known(graph, customers))
+    linked = {k.node_id for k in links.values() if k.node_id} - set(graph.index)
+    if linked:
+        graph = load_upstream(store, own | linked, on)
+    return graph, links
+
+
+def _owner_cache(store: Store, key: str, nodes: Sequence[str] | None = None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The owners screened already under ``key`` (only ``nodes``' rows when given)."""
+    sql = "SELECT node_id, name, lists FROM owner_screening WHERE snapshot_key = ?"
+    rows = []
+    with store.read() as tx:
+        if nodes is None:
+            rows = tx.fetchall(sql, (key,))
+        else:
+            for start in range(0, len(nodes), 500):
+                chunk = list(nodes[start : start + 500])
+                marks = ", ".join("?" for _ in chunk)
+                rows += tx.fetchall(f"{sql} AND node_id IN ({marks})", (key, *chunk))
     return {r[0]: (r[1], tuple(json.loads(r[2]))) for r in rows}
 
 

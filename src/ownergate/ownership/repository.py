@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -203,6 +204,16 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
 
 
+_ENTITY_SELECT = (
+    "SELECT id, name, kind, hq_country, incorporation_country, nationality, residence, lists FROM ownership_entities"
+)
+_EDGE_SELECT = (
+    "SELECT owner_id, owned_id, share_min, share_max, kind, source, source_record, source_file, "
+    "valid_from, valid_to FROM ownership_edges"
+)
+_VALID_ON = "(valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)"
+
+
 def load_graph(store: Store, as_of: date | datetime | None = None) -> OwnershipGraph:
     """The graph of every stored entity and edge (only the edges valid on ``as_of`` when given).
 
@@ -211,26 +222,61 @@ def load_graph(store: Store, as_of: date | datetime | None = None) -> OwnershipG
     """
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     with store.read() as tx:
-        entities = tx.fetchall(
-            "SELECT id, name, kind, hq_country, incorporation_country, nationality, residence, lists "
-            "FROM ownership_entities ORDER BY id"
-        )
-        sql = (
-            "SELECT owner_id, owned_id, share_min, share_max, kind, source, source_record, source_file, "
-            "valid_from, valid_to FROM ownership_edges"
-        )
+        entities = tx.fetchall(f"{_ENTITY_SELECT} ORDER BY id")
+        sql = _EDGE_SELECT
         params: tuple[str, ...] = ()
         if day is not None:
-            sql += " WHERE (valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)"
-            params = (day.isoformat(), day.isoformat())
-        edges = tx.fetchall(sql + " ORDER BY id", params)
+            sql, params = f"{sql} WHERE {_VALID_ON}", (day.isoformat(), day.isoformat())
+        edges = tx.fetchall(f"{sql} ORDER BY id", params)
+    return _graph(entities, edges)
+
+
+def load_upstream(store: Store, node_ids: Iterable[str], as_of: date | datetime | None = None) -> OwnershipGraph:
+    """The part of the stored graph that can decide ``node_ids``: the ones stored, every owner above
+    them (through edges of any kind valid on ``as_of``), and the edges into those nodes.
+
+    The same graph as cutting :func:`load_graph`'s down to that upstream cone (what monitoring's
+    ``upstream_subgraph`` does), read with one recursive query per table instead of the whole
+    graph, so deciding one customer costs its cone, not the store.
+    """
+    start = sorted(set(node_ids))
+    day = as_of.date() if isinstance(as_of, datetime) else as_of
+    if not start:
+        return _graph([], [])
+    valid, dates = (f" AND {_VALID_ON}", (day.isoformat(), day.isoformat())) if day is not None else ("", ())
+    seeds = ", ".join("(?)" for _ in start)
+    up = (
+        f"WITH RECURSIVE up(id) AS (VALUES {seeds} UNION SELECT owner_id FROM ownership_edges"  # noqa: S608
+        f" JOIN up ON owned_id = up.id WHERE 1 = 1{valid})"
+    )
+    with store.read() as tx:
+        into_up = f"{up} {_EDGE_SELECT} WHERE owned_id IN (SELECT id FROM up){valid} ORDER BY id"  # noqa: S608
+        edges = tx.fetchall(into_up, (*start, *dates, *dates))
+        nodes = {e[0] for e in edges} | {e[1] for e in edges}
+        in_up = f"{up} {_ENTITY_SELECT} WHERE id IN (SELECT id FROM up) ORDER BY id"  # noqa: S608
+        entities = tx.fetchall(in_up, (*start, *dates))
+        # a start node known only as the owner in some edge (no entity row, owned by nobody) is a node too
+        loose = [n for n in start if n not in nodes and n not in {r[0] for r in entities}]
+        if loose:
+            marks = ", ".join("?" for _ in loose)
+            found = tx.fetchall(
+                f"SELECT DISTINCT owner_id FROM ownership_edges WHERE owner_id IN ({marks}){valid}",  # noqa: S608
+                (*loose, *dates),
+            )
+            loose = sorted(r[0] for r in found)
+    return _graph(entities, edges, loose)
+
+
+def _graph(
+    entities: Sequence[Sequence[Any]], edges: Sequence[Sequence[Any]], keep_ids: Sequence[str] = ()
+) -> OwnershipGraph:
+    """A graph from entity and edge rows (``keep_ids``: more nodes that have neither)."""
     ids = [r[0] for r in entities]
     index = {nid: i for i, nid in enumerate(ids)}
-    for e in edges:
-        for nid in (e[0], e[1]):
-            if nid not in index:
-                index[nid] = len(ids)
-                ids.append(nid)
+    for nid in [x for e in edges for x in (e[0], e[1])] + list(keep_ids):
+        if nid not in index:
+            index[nid] = len(ids)
+            ids.append(nid)
     extra = len(ids) - len(entities)
     pad: list[None] = [None] * extra
     nan = float("nan")
