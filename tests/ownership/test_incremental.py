@@ -103,3 +103,26 @@ def test_rule_out_of_force_only_moves_seeds() -> None:
     assert inc.add_edge("x", "a", 1.0) == set()
     assert inc.add_seed("a") == {"a"}
     assert inc.remove_seed("x") == {"x"}
+
+
+def test_uk_removing_the_controlling_edge_frees_what_is_held_through_it() -> None:
+    g = graph(
+        ["x+uk-sanctions", "z+uk-sanctions", "a", "b", "c"],
+        [("x", "a", 0.6), ("a", "b", 0.8), ("a", "c", 0.4), ("x", "c", 0.2), ("z", "b", 0.3)],
+    )
+    inc = IncrementalResolver(g, "uk")
+    assert [inc.status(n) for n in "abc"] == [Status.RESTRICTED] * 3
+    assert inc.remove_edge("x", "a") == {"a", "b", "c"}
+    assert inc.share_range("b") == pytest.approx((0.3, 0.3))  # z's holding alone
+    assert inc.share_range("c") == pytest.approx((0.2, 0.2))  # x's direct holding alone
+    assert inc.add_edge("x", "a", 0.51) == {"a", "b", "c"}
+
+
+def test_uk_two_seeds_of_30_percent_each_are_not_aggregated() -> None:
+    g = graph(["x+uk-sanctions;us-ofac-sdn", "y+uk-sanctions;us-ofac-sdn", "a"], [("x", "a", 0.3)])
+    inc, ofac = IncrementalResolver(g, "uk"), IncrementalResolver(g, "ofac")
+    assert inc.add_edge("y", "a", 0.3) == set()
+    assert ofac.add_edge("y", "a", 0.3) == {"a"}
+    assert inc.share_range("a") == pytest.approx((0.3, 0.3))
+    assert inc.set_share("x", "a", 0.6) == {"a"}
+    assert inc.remove_seed("x") == {"x", "a"}

@@ -10,14 +10,16 @@ remaining stake still passes is restricted again, with propagation. That is exac
 fixpoint again, including around cycles (two companies holding each other do not keep each
 other restricted once the outside stake is gone).
 
-A frontier reads its flags, stakes and seeds through small protocols, so the same code can run
-over every node (lists) or over a part of the graph (dicts).
+A frontier runs over every node (the aggregate rules: flags and stakes in lists, all seeds) or
+over one seed's group (:class:`PerOwner`, the UK rule: dicts, that seed alone), so a per-owner
+edit redoes only the groups that hold the edge's owner, and only the part of each the edit reaches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Protocol, cast
 
 from ownergate.ownership.rules import TOLERANCE, Rule
 
@@ -140,3 +142,137 @@ class Frontier:
     def _flip(self, i: int, restricted: bool) -> None:
         self.note(i)
         self.restricted[i] = restricted
+
+
+class _One:
+    """The seed flags of one seed's group: that seed alone."""
+
+    __slots__ = ("seed",)
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+
+    def __getitem__(self, i: int) -> bool:
+        return i == self.seed
+
+
+def _ignore(i: int) -> None:
+    pass
+
+
+class _Groups:
+    """One bound of :class:`PerOwner`: a frontier per seed, and per node the seeds whose group restricts
+    it (``holders``) or holds a stake in it (``touching``); ``stake`` is the largest group's stake."""
+
+    __slots__ = ("bound", "flipped", "groups", "holders", "note", "out", "stake", "touching")
+
+    def __init__(self, bound: Bound, out: Out, note: Note) -> None:
+        self.bound, self.out, self.note = bound, out, note
+        self.groups: dict[int, Frontier] = {}
+        self.holders: dict[int, set[int]] = {}
+        self.touching: dict[int, set[int]] = {}
+        self.stake = [0.0] * len(out)
+        self.flipped: list[int] = []  # the nodes the group being edited flipped
+
+    def _heard(self, i: int) -> None:
+        self.note(i)
+        self.flipped.append(i)
+
+    def add(self, s: int) -> None:
+        group = self.groups[s] = Frontier(
+            self.bound, self.out, _One(s), defaultdict(bool), defaultdict(float), self._heard
+        )
+        group.propagate([s])
+        self._settle(s, group, [])
+
+    def drop(self, s: int) -> None:
+        group = self.groups.pop(s)
+        restricted = cast(dict[int, bool], group.restricted)  # a group's flags and stakes are dicts (add)
+        stake = cast(dict[int, float], group.stake)
+        for i, flag in restricted.items():
+            if flag:
+                self.note(i)
+                _discard(self.holders, i, s)
+        for i in stake:
+            _discard(self.touching, i, s)
+        self._restake(stake)
+
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> None:
+        for s in list(self.holders.get(u, ())):
+            group = self.groups[s]
+            group.edge(u, v, old, new)
+            self._settle(s, group, [v])
+
+    def _settle(self, s: int, group: Frontier, moved: list[int]) -> None:
+        """Carry the flips of ``s``'s group into ``holders``, and its changed stakes into ``touching``."""
+        touched = set(moved)
+        for i in self.flipped:
+            if group.restricted[i]:
+                self.holders.setdefault(i, set()).add(s)
+            else:
+                _discard(self.holders, i, s)
+            touched.update(self.out[i])
+        self.flipped.clear()
+        for i in touched:
+            self.touching.setdefault(i, set()).add(s)
+        self._restake(touched)
+
+    def _restake(self, nodes: Iterable[int]) -> None:
+        groups = self.groups
+        for i in nodes:
+            self.stake[i] = max((groups[s].stake[i] for s in self.touching.get(i, ())), default=0.0)
+
+
+def _discard(index: dict[int, set[int]], i: int, s: int) -> None:
+    found = index.get(i)
+    if found is not None:
+        found.discard(s)
+        if not found:
+            del index[i]
+
+
+class PerOwner:
+    """The per-owner (UK) fixpoint kept up to date: the union over seeds ``s`` of the aggregated fixpoint
+    seeded by ``s`` alone, per bound; a node's stake is the largest single group's (``fixpoint.per_owner``).
+
+    An edge ``u -> v`` matters only to the groups that restrict ``u``; a seed added or removed adds or
+    drops its own group.
+    """
+
+    __slots__ = ("bounds", "note", "seeds")
+
+    def __init__(self, rule: Rule, out: Out, seeds: list[bool], note: Note) -> None:
+        self.seeds = seeds
+        self.note: Note = _ignore  # building the groups is not an edit
+        self.bounds = (_Groups(Bound(rule, False), out, self._note), _Groups(Bound(rule, True), out, self._note))
+        for s in [i for i, on in enumerate(seeds) if on]:
+            self.seed(s, True)
+        self.note = note
+
+    def _note(self, i: int) -> None:
+        self.note(i)
+
+    def code(self, i: int) -> int:
+        lower, upper = self.bounds
+        return 2 if self.seeds[i] or i in lower.holders else 1 if i in upper.holders else 0
+
+    def share_range(self, i: int) -> tuple[float, float]:
+        lower, upper = self.bounds
+        return (min(1.0, max(0.0, lower.stake[i])), min(1.0, max(0.0, upper.stake[i])))
+
+    def grow(self) -> None:
+        for b in self.bounds:
+            b.stake.append(0.0)
+
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> bool:
+        for b in self.bounds:
+            b.edge(u, v, old, new)
+        return True
+
+    def seed(self, i: int, on: bool) -> bool:
+        for b in self.bounds:
+            if on:
+                b.add(i)
+            else:
+                b.drop(i)
+        return True

@@ -1,9 +1,12 @@
 """Keep a resolution up to date as single edges and seeds change, without a full recompute.
 
-The aggregate rules (ofac, anthropic, bis, eu) keep one
-:class:`~ownergate.ownership.frontier.Frontier` per bound over all nodes: increases continue the
-frontier, decreases delete and re-derive. For the per-owner (UK) and look-through rules every
-change recomputes the whole graph (correct, not fast).
+Each rule keeps its own live state:
+
+- aggregate rules (ofac, anthropic, bis, eu): one :class:`~ownergate.ownership.frontier.Frontier`
+  per bound over all nodes; increases continue the frontier, decreases delete and re-derive.
+- per-owner (uk): :class:`~ownergate.ownership.frontier.PerOwner`, one frontier per seed and
+  bound; an edge ``u -> v`` redoes only the groups that restrict ``u``, a seed adds or drops its group.
+- look-through: every change recomputes the whole graph (correct, not fast).
 
 Edges are the folded pairs of :class:`~ownergate.ownership.graph.View`: ``add_edge`` on a pair
 that exists replaces its share. Each method returns the ids whose status changed.
@@ -18,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ownergate.ownership.frontier import Bound, Frontier, Note, Out, Share
+from ownergate.ownership.frontier import Bound, Frontier, Note, Out, PerOwner, Share
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.ranges import CODES, Status
 from ownergate.ownership.resolution import Resolution, resolve
@@ -150,6 +153,8 @@ class IncrementalResolver:
             return _SeedsOnly(self.seeds)
         if rule.method is Method.AGGREGATE:
             return _Aggregate(rule, self.out, self.seeds, res, note)
+        if rule.method is Method.PER_OWNER:
+            return PerOwner(rule, self.out, self.seeds, note)
         return _Recomputing(res)
 
     # -- reading ------------------------------------------------------------------------------
