@@ -41,6 +41,11 @@ class Stakes(Protocol):
     def __setitem__(self, i: int, value: float, /) -> None: ...
 
 
+def clipped(lower: float, upper: float) -> tuple[float, float]:
+    """A stake range as reported: each end clipped to [0, 1]."""
+    return (min(1.0, max(0.0, lower)), min(1.0, max(0.0, upper)))
+
+
 class Bound:
     """The lower or the upper reading of shares under a rule: an edge's weight, and whether a stake passes."""
 
@@ -258,7 +263,7 @@ class PerOwner:
 
     def share_range(self, i: int) -> tuple[float, float]:
         lower, upper = self.bounds
-        return (min(1.0, max(0.0, lower.stake[i])), min(1.0, max(0.0, upper.stake[i])))
+        return clipped(lower.stake[i], upper.stake[i])
 
     def grow(self) -> None:
         for b in self.bounds:

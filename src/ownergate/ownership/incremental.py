@@ -27,7 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
-from ownergate.ownership.frontier import Bound, Frontier, Note, Out, PerOwner, Share
+from ownergate.ownership.frontier import Bound, Frontier, Note, Out, PerOwner, Share, clipped
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.lookthrough import LiveLookthrough
 from ownergate.ownership.ranges import CODES, Status
@@ -84,7 +84,7 @@ class _Aggregate:
 
     def share_range(self, i: int) -> tuple[float, float]:
         lower, upper = self.stake
-        return (min(1.0, max(0.0, lower[i])), min(1.0, max(0.0, upper[i])))
+        return clipped(lower[i], upper[i])
 
     def grow(self) -> None:
         for restricted, stake in zip(self.restricted, self.stake, strict=True):

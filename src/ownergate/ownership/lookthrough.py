@@ -14,7 +14,7 @@ from collections import deque
 import numpy as np
 
 from ownergate.ownership.fixpoint import Fixpoint
-from ownergate.ownership.frontier import Bound, Note, Out, Share
+from ownergate.ownership.frontier import Bound, Note, Out, Share, clipped
 from ownergate.ownership.graph import BoolArray, FloatArray, IntArray, View
 from ownergate.ownership.rules import Rule
 
@@ -94,7 +94,7 @@ class LiveLookthrough:
         return 1 if upper.passes(self.value[1][i]) else 0
 
     def share_range(self, i: int) -> tuple[float, float]:
-        return (min(1.0, max(0.0, self.value[0][i])), min(1.0, max(0.0, self.value[1][i])))
+        return clipped(self.value[0][i], self.value[1][i])
 
     def grow(self) -> None:
         self.inn.append([])
