@@ -46,9 +46,24 @@ def apply(inc: IncrementalResolver, op: tuple[str, object]) -> set[str]:
     return inc.remove_seed(f"n{arg}")
 
 
-def check(rule: str, edges: list[tuple[int, int, object]], seeds: list[int], ops: list[tuple[str, object]]) -> None:
+def full_recompute_not_expected() -> set[str]:
+    raise AssertionError("a single edit recomputed the whole graph")
+
+
+def check(
+    rule: str,
+    edges: list[tuple[int, int, object]],
+    seeds: list[int],
+    ops: list[tuple[str, object]],
+    cone_limit: int | None = None,
+) -> None:
+    """After every op: statuses, the changed set and share ranges equal a full recompute's."""
     g = build(edges)
     inc = IncrementalResolver(g, rule, seeds=[f"n{s}" for s in seeds])
+    if cone_limit is None:
+        inc._recompute = full_recompute_not_expected  # type: ignore[method-assign]
+    else:
+        inc.state.limit = cone_limit  # type: ignore[attr-defined]
     before = inc.statuses()
     for op in ops:
         changed = apply(inc, op)
@@ -75,15 +90,25 @@ def test_incremental_equals_full_recompute(rule: str, edges, seeds, ops) -> None
     check(rule, edges, seeds, ops)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     rule=st.sampled_from(["uk", "lookthrough"]),
-    edges=st.lists(EDGE, max_size=10),
+    edges=st.lists(EDGE, max_size=14),
     seeds=st.lists(st.integers(0, N - 1), max_size=3),
-    ops=st.lists(OP, min_size=1, max_size=4),
+    ops=st.lists(OP, min_size=1, max_size=8),
 )
-def test_recomputing_rules_also_match(rule: str, edges, seeds, ops) -> None:  # type: ignore[no-untyped-def]
+def test_per_owner_and_lookthrough_equal_full_recompute(rule: str, edges, seeds, ops) -> None:  # type: ignore[no-untyped-def]
     check(rule, edges, seeds, ops)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edges=st.lists(EDGE, max_size=14),
+    seeds=st.lists(st.integers(0, N - 1), max_size=3),
+    ops=st.lists(OP, min_size=1, max_size=8),
+)
+def test_lookthrough_falls_back_to_a_full_recompute_on_a_large_cone(edges, seeds, ops) -> None:  # type: ignore[no-untyped-def]
+    check("lookthrough", edges, seeds, ops, cone_limit=1)
 
 
 def test_removing_the_outside_stake_frees_a_cycle() -> None:
@@ -103,3 +128,47 @@ def test_rule_out_of_force_only_moves_seeds() -> None:
     assert inc.add_edge("x", "a", 1.0) == set()
     assert inc.add_seed("a") == {"a"}
     assert inc.remove_seed("x") == {"x"}
+
+
+def test_uk_removing_the_controlling_edge_frees_what_is_held_through_it() -> None:
+    g = graph(
+        ["x+uk-sanctions", "z+uk-sanctions", "a", "b", "c"],
+        [("x", "a", 0.6), ("a", "b", 0.8), ("a", "c", 0.4), ("x", "c", 0.2), ("z", "b", 0.3)],
+    )
+    inc = IncrementalResolver(g, "uk")
+    assert [inc.status(n) for n in "abc"] == [Status.RESTRICTED] * 3
+    assert inc.remove_edge("x", "a") == {"a", "b", "c"}
+    assert inc.share_range("b") == pytest.approx((0.3, 0.3))  # z's holding alone
+    assert inc.share_range("c") == pytest.approx((0.2, 0.2))  # x's direct holding alone
+    assert inc.add_edge("x", "a", 0.51) == {"a", "b", "c"}
+
+
+def test_uk_two_seeds_of_30_percent_each_are_not_aggregated() -> None:
+    g = graph(["x+uk-sanctions;us-ofac-sdn", "y+uk-sanctions;us-ofac-sdn", "a"], [("x", "a", 0.3)])
+    inc, ofac = IncrementalResolver(g, "uk"), IncrementalResolver(g, "ofac")
+    assert inc.add_edge("y", "a", 0.3) == set()
+    assert ofac.add_edge("y", "a", 0.3) == {"a"}
+    assert inc.share_range("a") == pytest.approx((0.3, 0.3))
+    assert inc.set_share("x", "a", 0.6) == {"a"}
+    assert inc.remove_seed("x") == {"x", "a"}
+
+
+def test_lookthrough_cycle_of_full_holdings_terminates_and_is_freed() -> None:
+    g = graph(["x+us-ofac-sdn", "a", "b"], [("x", "a", 0.6), ("a", "b", 1.0), ("b", "a", 1.0)])
+    inc = IncrementalResolver(g, "lookthrough")
+    assert inc.status("a") is Status.RESTRICTED and inc.status("b") is Status.RESTRICTED
+    assert inc.remove_edge("x", "a") == {"a", "b"}
+    assert inc.share_range("a") == (0.0, 0.0) and inc.share_range("b") == (0.0, 0.0)
+    assert inc.add_edge("x", "b", 0.1) == {"a", "b"}  # the cycle carries 10% round to the cap
+    assert inc.share_range("a") == pytest.approx((1.0, 1.0))
+
+
+def test_lookthrough_chain_multiplies_down_below_the_threshold() -> None:
+    g = graph(["x+us-ofac-sdn", "a", "b", "c"], [])
+    inc = IncrementalResolver(g, "lookthrough")
+    assert inc.add_edge("x", "a", 0.6) == {"a"}
+    assert inc.add_edge("a", "b", 0.7) == set()
+    assert inc.add_edge("b", "c", 0.8) == set()
+    assert inc.share_range("c") == pytest.approx((0.336, 0.336))
+    assert inc.set_share("x", "a", 1.0) == {"b", "c"}  # 0.7 and 0.56
+    assert inc.remove_seed("x") == {"x", "a", "b", "c"}

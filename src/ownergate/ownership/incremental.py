@@ -1,19 +1,21 @@
 """Keep a resolution up to date as single edges and seeds change, without a full recompute.
 
-The state is, for each bound (lower, upper), who is restricted and every node's stake held by
-restricted owners. A change that can only raise stakes (a new edge, a larger share, a new
-seed) continues the frontier iteration from where it stopped: the least fixpoint above a
-pre-fixpoint is reached by the same rounds. A change that lowers a stake uses delete and
-re-derive: the restricted nodes downstream of the change (through restricted nodes) are
-un-restricted, their stakes withdrawn from their targets, and then every one of them whose
-remaining stake still passes is restricted again, with propagation. That is exactly the least
-fixpoint again, including around cycles (two companies holding each other do not keep each
-other restricted once the outside stake is gone).
+Every rule is updated in place; each edit touches only what it can change:
 
-Edges are the folded pairs of :class:`~ownergate.ownership.graph.View`: ``add_edge`` on a pair
-that exists replaces its share. Only rules with the aggregate method are updated in place; for
-the per-owner (UK) and look-through rules every change recomputes the whole graph (correct,
-not fast). Each method returns the ids whose status changed.
+- aggregate rules (ofac, anthropic, bis, eu): one :class:`~ownergate.ownership.frontier.Frontier`
+  per bound over all nodes; increases continue the frontier, decreases delete and re-derive.
+- per-owner (uk): :class:`~ownergate.ownership.frontier.PerOwner`, one frontier per seed and
+  bound; an edge ``u -> v`` redoes only the groups that restrict ``u``, a seed adds or drops its group.
+- look-through: :class:`~ownergate.ownership.lookthrough.LiveLookthrough`; increases push the
+  added value downstream, decreases recompute the least fixpoint on the downstream cone of the
+  change with everything outside it held fixed (a cone larger than a few percent of the graph
+  falls back to a full recompute).
+
+Each state is exactly the least fixpoint a full recompute gives (look-through values to within
+its convergence tolerance); a Hypothesis property test on random graphs with cycles checks every
+rule after every edit. Edges are the folded pairs of :class:`~ownergate.ownership.graph.View`:
+``add_edge`` on a pair that exists replaces its share. Each method returns the ids whose status
+changed.
 """
 
 from __future__ import annotations
@@ -21,32 +23,83 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 
+from ownergate.ownership.frontier import Bound, Frontier, Note, Out, PerOwner, Share, clipped
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
+from ownergate.ownership.lookthrough import LiveLookthrough
 from ownergate.ownership.ranges import CODES, Status
-from ownergate.ownership.resolution import resolve
+from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import Method, Rule, get_rule
 
-Share = tuple[float, float, bool]  # lower, upper, includes control of unknown size
+
+class _State(Protocol):
+    """One rule's live result. ``edge`` and ``seed`` return False when a full recompute is cheaper."""
+
+    def code(self, i: int) -> int: ...
+    def share_range(self, i: int) -> tuple[float, float]: ...
+    def grow(self) -> None: ...
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> bool: ...
+    def seed(self, i: int, on: bool) -> bool: ...
 
 
-class _Bound:
-    """One bound's restricted flags and stakes, with the edge weights it uses."""
+class _SeedsOnly:
+    """A rule not in force (BIS Affiliates Rule before its date or suspended): the seeds and nothing more."""
 
-    __slots__ = ("restricted", "rule", "stake", "upper")
+    def __init__(self, seeds: list[bool]) -> None:
+        self.seeds = seeds
 
-    def __init__(self, rule: Rule, upper: bool, restricted: list[bool], stake: list[float]) -> None:
-        self.rule, self.upper, self.restricted, self.stake = rule, upper, restricted, stake
+    def code(self, i: int) -> int:
+        return 2 if self.seeds[i] else 0
 
-    def weight(self, share: Share) -> float:
-        lo, hi, unk = share
-        base = hi if self.upper else lo
-        return max(base, self.rule.unknown_upper if self.upper else self.rule.unknown_lower) if unk else base
+    def share_range(self, i: int) -> tuple[float, float]:
+        return (0.0, 0.0)
 
-    def passes(self, stake: float) -> bool:
-        return bool(self.rule.passes(np.array([stake]))[0])
+    def grow(self) -> None:
+        pass
+
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> bool:
+        return True
+
+    def seed(self, i: int, on: bool) -> bool:
+        return True
+
+
+class _Aggregate:
+    """An aggregate rule: one frontier per bound over every node, its flags and stakes in lists."""
+
+    def __init__(self, rule: Rule, out: Out, seeds: list[bool], res: Resolution, note: Note) -> None:
+        self.restricted = (res.lower.restricted.tolist(), res.upper.restricted.tolist())
+        self.stake = (res.lower.stake.tolist(), res.upper.stake.tolist())
+        self.bounds = (
+            Frontier(Bound(rule, False), out, seeds, self.restricted[0], self.stake[0], note),
+            Frontier(Bound(rule, True), out, seeds, self.restricted[1], self.stake[1], note),
+        )
+
+    def code(self, i: int) -> int:
+        lower, upper = self.restricted
+        return 2 if lower[i] else 1 if upper[i] else 0
+
+    def share_range(self, i: int) -> tuple[float, float]:
+        lower, upper = self.stake
+        return clipped(lower[i], upper[i])
+
+    def grow(self) -> None:
+        for restricted, stake in zip(self.restricted, self.stake, strict=True):
+            restricted.append(False)
+            stake.append(0.0)
+
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> bool:
+        for f in self.bounds:
+            f.edge(u, v, old, new)
+        return True
+
+    def seed(self, i: int, on: bool) -> bool:
+        for f in self.bounds:
+            f.seed(i, on)
+        return True
 
 
 class IncrementalResolver:
@@ -67,32 +120,35 @@ class IncrementalResolver:
         self.index: dict[str, int] = {nid: i for i, nid in enumerate(self.ids)}
         self.seeds: list[bool] = res.seeds.tolist()
         view = res.view
-        self.out: list[dict[int, Share]] = [{} for _ in self.ids]
+        self.out: Out = [{} for _ in self.ids]
         for s, d, lo, hi, unk in zip(
             view.src.tolist(), view.dst.tolist(), view.lo.tolist(), view.hi.tolist(), view.unk.tolist(), strict=True
         ):
             self.out[s][d] = (lo, hi, unk)
-        self.bounds = (
-            _Bound(self.rule, False, res.lower.restricted.tolist(), res.lower.stake.tolist()),
-            _Bound(self.rule, True, res.upper.restricted.tolist(), res.upper.stake.tolist()),
-        )
-        self._before: dict[int, int] = {}  # status codes before the current edit, of nodes it flipped
+        self._before: dict[int, int] = {}  # status codes before the current edit, of nodes it may flip
+        self.state = self._state(res)
+
+    def _state(self, res: Resolution) -> _State:
+        rule, note = self.rule, self._note
+        if not self.in_force:
+            return _SeedsOnly(self.seeds)
+        if rule.method is Method.AGGREGATE:
+            return _Aggregate(rule, self.out, self.seeds, res, note)
+        if rule.method is Method.PER_OWNER:
+            return PerOwner(rule, self.out, self.seeds, note)
+        return LiveLookthrough(rule, self.out, self.seeds, (res.lower.stake.tolist(), res.upper.stake.tolist()), note)
 
     # -- reading ------------------------------------------------------------------------------
 
-    def _code(self, i: int) -> int:
-        lower, upper = self.bounds
-        return 2 if lower.restricted[i] else 1 if upper.restricted[i] else 0
-
     def status(self, node_id: str) -> Status:
-        return CODES[self._code(self.index[node_id])]
+        return CODES[self.state.code(self.index[node_id])]
 
     def statuses(self) -> dict[str, Status]:
-        return {nid: CODES[self._code(i)] for i, nid in enumerate(self.ids)}
+        code = self.state.code
+        return {nid: CODES[code(i)] for i, nid in enumerate(self.ids)}
 
     def share_range(self, node_id: str) -> tuple[float, float]:
-        i = self.index[node_id]
-        return (min(1.0, max(0.0, self.bounds[0].stake[i])), min(1.0, max(0.0, self.bounds[1].stake[i])))
+        return self.state.share_range(self.index[node_id])
 
     def to_graph(self) -> OwnershipGraph:
         """The current edges and seeds as a graph (its own seeds via ``lists``: ``_seed``)."""
@@ -114,9 +170,7 @@ class IncrementalResolver:
             self.ids.append(node_id)
             self.seeds.append(False)
             self.out.append({})
-            for b in self.bounds:
-                b.restricted.append(False)
-                b.stake.append(0.0)
+            self.state.grow()
         return i
 
     def add_edge(
@@ -149,37 +203,11 @@ class IncrementalResolver:
 
     def add_seed(self, node_id: str) -> set[str]:
         i = self._node(node_id)
-        if self.seeds[i]:
-            return set()
-        self.seeds[i] = True
-        if self.rule.method is not Method.AGGREGATE:
-            return self._recompute()
-        self._before = {}
-        for b in self.bounds:
-            if b.restricted[i]:
-                continue
-            if self.in_force:
-                self._propagate(b, [i])
-            else:
-                self._flip(b, i, True)
-        return self._changed()
+        return set() if self.seeds[i] else self._seed(i, True)
 
     def remove_seed(self, node_id: str) -> set[str]:
         i = self.index.get(node_id)
-        if i is None or not self.seeds[i]:
-            return set()
-        self.seeds[i] = False
-        if self.rule.method is not Method.AGGREGATE:
-            return self._recompute()
-        self._before = {}
-        for b in self.bounds:
-            if not b.restricted[i]:
-                continue
-            if self.in_force:
-                self._rederive(b, self._overdelete(b, [i]))
-            else:
-                self._flip(b, i, False)
-        return self._changed()
+        return set() if i is None or not self.seeds[i] else self._seed(i, False)
 
     # -- the work -----------------------------------------------------------------------------
 
@@ -189,73 +217,28 @@ class IncrementalResolver:
             del self.out[u][v]
         else:
             self.out[u][v] = share
-        if self.rule.method is not Method.AGGREGATE:
-            return self._recompute()
         self._before = {}
-        if not self.in_force:
-            return set()
-        for b in self.bounds:
-            if not b.restricted[u]:
-                continue
-            delta = (b.weight(share) if share else 0.0) - (b.weight(old) if old else 0.0)
-            if delta == 0:
-                continue
-            b.stake[v] += delta
-            if delta > 0:
-                if not b.restricted[v] and b.passes(b.stake[v]):
-                    self._propagate(b, [v])
-            elif b.restricted[v] and not self.seeds[v]:
-                self._rederive(b, self._overdelete(b, [v]))
-        return self._changed()
+        return self._changed() if self.state.edge(u, v, old, share) else self._recompute()
 
-    def _propagate(self, b: _Bound, start: list[int]) -> None:
-        """Restrict ``start`` and continue the frontier iteration from there."""
-        work = list(start)
-        for i in work:
-            self._flip(b, i, True)
-        while work:
-            u = work.pop()
-            for v, share in self.out[u].items():
-                b.stake[v] += b.weight(share)
-                if not b.restricted[v] and b.passes(b.stake[v]):
-                    self._flip(b, v, True)
-                    work.append(v)
+    def _seed(self, i: int, on: bool) -> set[str]:
+        self._before = {}
+        self._note(i)
+        self.seeds[i] = on
+        return self._changed() if self.state.seed(i, on) else self._recompute()
 
-    def _overdelete(self, b: _Bound, start: list[int]) -> list[int]:
-        """Un-restrict ``start`` and every non-seed restricted node downstream of it; withdraw their stakes."""
-        gone = [i for i in start if b.restricted[i]]
-        for i in gone:
-            self._flip(b, i, False)
-        k = 0
-        while k < len(gone):
-            u = gone[k]
-            k += 1
-            for v, share in self.out[u].items():
-                b.stake[v] -= b.weight(share)
-                if b.restricted[v] and not self.seeds[v]:
-                    self._flip(b, v, False)
-                    gone.append(v)
-        return gone
-
-    def _rederive(self, b: _Bound, gone: list[int]) -> None:
-        again = [i for i in gone if self.seeds[i] or b.passes(b.stake[i])]
-        if again:
-            self._propagate(b, again)
-
-    def _flip(self, b: _Bound, i: int, restricted: bool) -> None:
-        self._before.setdefault(i, self._code(i))
-        b.restricted[i] = restricted
+    def _note(self, i: int) -> None:
+        if i not in self._before:
+            self._before[i] = self.state.code(i)
 
     def _changed(self) -> set[str]:
-        return {self.ids[i] for i, code in self._before.items() if self._code(i) != code}
+        code = self.state.code
+        return {self.ids[i] for i, before in self._before.items() if code(i) != before}
 
     def _recompute(self) -> set[str]:
-        old = self.statuses()
-        graph = self.to_graph()
-        seeds = np.array(self.seeds, np.bool_)
-        res = resolve(graph, self.rule, seeds=seeds, as_of=self.as_of)
-        self.bounds = (
-            _Bound(self.rule, False, res.lower.restricted.tolist(), res.lower.stake.tolist()),
-            _Bound(self.rule, True, res.upper.restricted.tolist(), res.upper.stake.tolist()),
-        )
-        return {nid for nid, s in self.statuses().items() if old.get(nid, Status.CLEAR) is not s}
+        """The fallback: resolve the whole current graph again (the state may be half updated)."""
+        code = self.state.code
+        before = [self._before.get(i, code(i)) for i in range(len(self.ids))]
+        res = resolve(self.to_graph(), self.rule, seeds=np.array(self.seeds, np.bool_), as_of=self.as_of)
+        self.state = self._state(res)
+        code = self.state.code
+        return {self.ids[i] for i, was in enumerate(before) if code(i) != was}

@@ -4,14 +4,17 @@
 along the path, capped at 1; seeds hold 1. The iteration starts from the seeds and only ever
 grows, so it converges to the least fixpoint from below, and the cap makes cycles (two
 companies each owning all of the other) terminate. Only the part of the graph reachable from
-the seeds is iterated.
+the seeds is iterated. :class:`LiveLookthrough` keeps the same values up to date edge by edge.
 """
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 
 from ownergate.ownership.fixpoint import Fixpoint
+from ownergate.ownership.frontier import Bound, Note, Out, Share, clipped
 from ownergate.ownership.graph import BoolArray, FloatArray, IntArray, View
 from ownergate.ownership.rules import Rule
 
@@ -57,3 +60,131 @@ def lookthrough(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Fixp
     round_[seed_idx] = 0
     stake = value.copy()
     return Fixpoint(restricted, round_, stake)
+
+
+class LiveLookthrough:
+    """Look-through values kept up to date edge by edge, per bound, for the incremental resolver.
+
+    A change at node ``v`` (an edge into it, or its seed flag) can only change ``v`` and what lies
+    downstream of it. A rise is pushed downstream as residuals (each node adds what its owners'
+    values rose by, times their shares, capped at 1): from the old least fixpoint, a pre-fixpoint
+    below the new one, that reaches the new one. A fall can leave a cycle holding itself up, so the
+    downstream cone of ``v`` (through nodes of positive value that are not seeds) is reset to 0 and
+    its least fixpoint found again by the same pushes, everything outside it held fixed. Nothing
+    outside the cone can move: its owners are outside it too, or seeds.
+    """
+
+    __slots__ = ("bounds", "inn", "limit", "note", "out", "seeds", "value")
+
+    def __init__(
+        self, rule: Rule, out: Out, seeds: list[bool], value: tuple[list[float], list[float]], note: Note
+    ) -> None:
+        self.bounds = (Bound(rule, False), Bound(rule, True))
+        self.out, self.seeds, self.value, self.note = out, seeds, value, note
+        self.inn: list[list[int]] = [[] for _ in out]  # per owned node: its owners
+        for u, targets in enumerate(out):
+            for v in targets:
+                self.inn[v].append(u)
+        self.limit = max(1000, len(out) // 25)  # a larger cone: recompute with arrays
+
+    def code(self, i: int) -> int:
+        lower, upper = self.bounds
+        if self.seeds[i] or lower.passes(self.value[0][i]):
+            return 2
+        return 1 if upper.passes(self.value[1][i]) else 0
+
+    def share_range(self, i: int) -> tuple[float, float]:
+        return clipped(self.value[0][i], self.value[1][i])
+
+    def grow(self) -> None:
+        self.inn.append([])
+        for value in self.value:
+            value.append(0.0)
+
+    def edge(self, u: int, v: int, old: Share | None, new: Share | None) -> bool:
+        if old is None:
+            self.inn[v].append(u)
+        elif new is None:
+            self.inn[v].remove(u)
+        if self.seeds[v]:
+            return True
+        for k, bound in enumerate(self.bounds):
+            owner = self.value[k][u]
+            delta = bound.weight(new) - bound.weight(old)
+            if owner == 0 or delta == 0:
+                continue
+            if delta > 0:
+                self._push(k, {v: delta * owner})
+            elif not self._recompute_cone(k, v):
+                return False
+        return True
+
+    def seed(self, i: int, on: bool) -> bool:
+        for k in range(len(self.bounds)):
+            if on:
+                rise = 1.0 - self.value[k][i]
+                self.value[k][i] = 1.0
+                if rise > 0:
+                    self._push(k, self._onward(k, i, rise))
+            elif not self._recompute_cone(k, i):
+                return False
+        return True
+
+    def _onward(self, k: int, u: int, rise: float) -> dict[int, float]:
+        """What ``u``'s value rising by ``rise`` adds to each node it owns (seeds hold still)."""
+        weight, seeds = self.bounds[k].weight, self.seeds
+        found: dict[int, float] = {}
+        for v, share in self.out[u].items():
+            w = weight(share)
+            if w > 0 and not seeds[v]:
+                found[v] = w * rise
+        return found
+
+    def _push(self, k: int, pending: dict[int, float]) -> None:
+        """Add ``pending`` to the nodes' values (capped at 1) and push each rise on, until it is below ``CONVERGED``."""
+        value, out, seeds, weight, note = self.value[k], self.out, self.seeds, self.bounds[k].weight, self.note
+        queue = deque(pending)
+        while queue:
+            u = queue.popleft()
+            was = value[u]
+            now = min(1.0, was + pending.pop(u))
+            rise = now - was
+            if rise <= 0:
+                continue
+            note(u)
+            value[u] = now
+            if rise <= CONVERGED:
+                continue
+            for v, share in out[u].items():
+                w = weight(share)
+                if w > 0 and not seeds[v]:
+                    if v in pending:
+                        pending[v] += w * rise
+                    else:
+                        pending[v] = w * rise
+                        queue.append(v)
+
+    def _recompute_cone(self, k: int, v: int) -> bool:
+        """The least fixpoint again on the cone below ``v`` after a fall; False when the cone is too large."""
+        value, out, seeds = self.value[k], self.out, self.seeds
+        if seeds[v] or value[v] == 0:
+            return True
+        cone, work = {v}, [v]
+        while work:
+            for x in out[work.pop()]:
+                if x not in cone and value[x] > 0 and not seeds[x]:
+                    cone.add(x)
+                    work.append(x)
+            if len(cone) > self.limit:
+                return False
+        for x in cone:
+            self.note(x)
+            value[x] = 0.0
+        weight, inn = self.bounds[k].weight, self.inn
+        pending: dict[int, float] = {}
+        for x in cone:
+            stake = sum(weight(out[u][x]) * value[u] for u in inn[x])
+            if stake > 0:
+                pending[x] = stake
+        self._push(k, pending)
+        return True
