@@ -102,7 +102,7 @@ def run() -> list[Result]:
         Result("decisions", "one decision on a prepared book, p99", p99, "ms"),
         Result(
             "decisions",
-            f"decide one customer from the store (its upstream cone of {synthetic.m:,} edges), median",
+            f"decide one customer from the store ({synthetic.m:,}-edge graph: reads its upstream cone), median",
             single,
             "ms",
             whole_graph,
