@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from service_helpers import SHENZHEN_REASON, Gate, add_customer, wait_for
 
-from ownergate.service import keys, notify
+from ownergate import changefeed
+from ownergate.service import keys
 from ownergate.service.check import Checker
 from ownergate.service.replica import Replica
 from ownergate.service.table import load_table
@@ -64,9 +65,9 @@ def test_key_revocation_and_new_verdicts_reach_a_running_replica(gate: Gate) -> 
                 "INSERT INTO decisions (customer_id, decision, reasons, policy, policy_version, snapshots, decided_at)"
                 " VALUES ('fr-late', 'deny', '[]', 'test', '2', '{}', '2026-06-01')"
             )
-        notify.decisions_changed(gate.store, ["fr-late"])
+        changefeed.decisions_changed(gate.store, ["fr-late"])
         wait_for(lambda: checker.check(late, None).decision == "deny", 1.0)
-        notify.decisions_changed(gate.store, None)  # "everything may have changed": a full reload
+        changefeed.decisions_changed(gate.store, None)  # "everything may have changed": a full reload
         wait_for(lambda: replica.reloads == 2, 2.0)
         assert checker.check(late, None).decision == "deny"
     finally:

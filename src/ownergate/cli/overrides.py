@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
+from ownergate.changefeed import decisions_changed
 from ownergate.cli.app import app, print_json, state
 from ownergate.decisions import overrides as ovr
-from ownergate.service.notify import decisions_changed
 
 overrides_app = typer.Typer(help="Four-eyes overrides of machine verdicts.", no_args_is_help=True)
 app.add_typer(overrides_app, name="overrides")

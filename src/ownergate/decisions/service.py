@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 
-from ownergate import audit
+from ownergate import audit, changefeed
 from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
@@ -23,7 +23,6 @@ from ownergate.monitor import outbox
 from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph, load_upstream
 from ownergate.policy.repository import policy_in_force
-from ownergate.service import notify
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
 
@@ -191,7 +190,7 @@ def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor
             if previous != verdict.decision.value:
                 outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
         if changed:
-            change_id = notify.record_change(tx, store, changed)
+            change_id = changefeed.record_change(tx, store, changed)
     if change_id is not None:
-        notify.published(store, change_id)  # every replica's decision table follows
+        changefeed.published(store, change_id)  # every replica's decision table follows
     return changed

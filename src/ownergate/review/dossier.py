@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ownergate.audit.chain import COLUMNS, AuditRecord
+from ownergate.changefeed import decisions_changed
 from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions import overrides as ovr
@@ -20,7 +21,6 @@ from ownergate.decisions.service import decide, open_book, record_verdicts
 from ownergate.decisions.verdict import history
 from ownergate.review.picture import Dot, picture
 from ownergate.service.auth import Actor, Role, require
-from ownergate.service.notify import decisions_changed
 from ownergate.store import Store
 
 _TRAIL = f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE subject = ? ORDER BY seq"  # noqa: S608

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ownergate import audit
+from ownergate.changefeed import published, record_change
 from ownergate.errors import ConflictError, InputError, NotFoundError
 from ownergate.service import credentials
 from ownergate.service.filters import where
-from ownergate.service.notify import published, record_change
 from ownergate.store import Store, Transaction
 
 SCHEME = "og_live_"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ownergate.changefeed import published, record_change
 from ownergate.decisions import overrides as workflow
 from ownergate.decisions.overrides import Override
 from ownergate.errors import InputError
 from ownergate.service.auth import Actor, Role, require
 from ownergate.service.filters import where
-from ownergate.service.notify import published, record_change
 from ownergate.store import Store
 
 MAX_DURATION = timedelta(days=366)

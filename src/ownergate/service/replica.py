@@ -16,7 +16,7 @@ import threading
 import time
 from typing import Any
 
-from ownergate.service import notify
+from ownergate import changefeed
 from ownergate.service.table import DecisionTable, load_table, refresh_customers
 from ownergate.store import Store, open_store
 
@@ -66,7 +66,7 @@ class Replica:
     def start(self) -> None:
         """Load the table now (errors are kept, not raised) and start the refresher threads."""
         self.refresh()
-        notify.add_waker(self._wake)
+        changefeed.add_waker(self._wake)
         self._spawn(self._run, "ownergate-refresh")
         if self.redis_url:
             self._spawn(self._listen_redis, "ownergate-redis")
@@ -76,7 +76,7 @@ class Replica:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        notify.remove_waker(self._wake)
+        changefeed.remove_waker(self._wake)
         for thread in self._threads:
             thread.join(timeout=5)
         if self._store is not None:
@@ -155,7 +155,7 @@ class Replica:
         while not self._stop.is_set():
             try:
                 store = open_store(self.db_url, migrate=False)
-                name = notify.channel(store)
+                name = changefeed.channel(store)
                 store.close()
                 wait_for_messages(name)
             except Exception as exc:

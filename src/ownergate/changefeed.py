@@ -1,4 +1,6 @@
-"""Tell every replica that verdicts or keys changed, so each refreshes its table within a second.
+"""The change feed: tell every replica that verdicts or keys changed, so each refreshes its table within a second.
+
+It sits below both ``decisions`` (which records verdicts) and ``service`` (whose replicas follow it).
 
 Call :func:`decisions_changed` after committing a change (or :func:`record_change` inside the
 committing transaction). Both append a row to ``decision_changes``, the counter every replica polls
@@ -15,13 +17,13 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from ownergate.service.credentials import utc_now_iso
 from ownergate.settings import load_settings
 from ownergate.store import Store, Transaction
 
-log = logging.getLogger("ownergate.service.notify")
+log = logging.getLogger("ownergate.changefeed")
 
 _local_lock = threading.Lock()
 _local_wakers: set[threading.Event] = set()
@@ -38,7 +40,8 @@ def record_change(tx: Transaction, store: Store, customer_ids: Sequence[str] | N
     """Record a change inside ``tx``; returns the change's number."""
     ids = None if customer_ids is None else json.dumps(sorted(set(customer_ids)))
     row = tx.fetchone(
-        "INSERT INTO decision_changes (customer_ids, changed_at) VALUES (?, ?) RETURNING id", (ids, utc_now_iso())
+        "INSERT INTO decision_changes (customer_ids, changed_at) VALUES (?, ?) RETURNING id",
+        (ids, datetime.now(UTC).isoformat(timespec="seconds")),
     )
     assert row is not None
     change_id = int(row[0])
