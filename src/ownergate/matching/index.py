@@ -88,7 +88,8 @@ def _mass(keys: dict[str, float]) -> float:
 class ScreeningIndex:
     """Every name of every entry, prepared once; searched by :meth:`search`."""
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    def __init__(self, entries: Sequence[Entry], weights: TokenWeights | None = None) -> None:
+        """Index ``entries``; ``weights`` (another index's) makes scores agree with that index's."""
         self.entries = list(entries)
         names: list[str] = []
         owners: list[int] = []
@@ -109,7 +110,9 @@ class ScreeningIndex:
         self.forms = forms
         self.compact = [fs[0].text.replace(" ", "") for fs in forms]
         self.owner = np.asarray(owners, dtype=np.int32)
-        self.weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
+        if weights is None:
+            weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
+        self.weights = weights
         self._keys: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
         self.vocabulary = {t for fs in forms for f in fs for t in f.tokens}
         self.list_ids = sorted({e.list_id for e in self.entries})

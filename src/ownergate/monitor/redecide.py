@@ -114,11 +114,7 @@ def _net_change(store: Store, list_id: str, base: int | None, current: int) -> L
 
 def small_index(entries: Sequence[Entry], weights_from: ScreeningIndex) -> ScreeningIndex:
     """An index over ``entries`` that scores exactly as ``weights_from`` does (same token weights)."""
-    index = ScreeningIndex(entries)
-    index.weights = weights_from.weights
-    index._keys = {}
-    index._build_postings()
-    return index
+    return ScreeningIndex(entries, weights=weights_from.weights)
 
 
 def affected_by_lists(
