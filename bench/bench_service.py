@@ -3,7 +3,8 @@ sustained 2,000 requests/s and at saturation, and the gRPC ext_authz check.
 
 Baselines in the same run: a plain dict lookup (in-process), a trivial Starlette endpoint on the
 same uvicorn settings (HTTP). Load comes from ``loadgen.py`` in its own process (or ``wrk`` when
-installed, for saturation). Knobs: OWNERGATE_BENCH_CUSTOMERS (100000), OWNERGATE_BENCH_SECONDS (5).
+installed, for saturation), kept on another core than the server's when there are two.
+Knobs: OWNERGATE_BENCH_CUSTOMERS (100000), OWNERGATE_BENCH_SECONDS (5).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from common import Result, percentiles, timed
@@ -122,6 +124,19 @@ _TRIVIAL = textwrap.dedent(
 )
 
 
+def _on_core(core: int) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that keeps a child on one core, so the load generator and the server (each
+    given its own) do not take turns on the same one; None on a one-core machine."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(cores) < 2:
+        return None
+    chosen = cores[core % len(cores)]
+    return lambda: os.sched_setaffinity(0, {chosen})
+
+
+SERVER_CORE, CLIENT_CORE = 0, 1
+
+
 def _loadgen(port: int, keys_file: Path, rate: float, connections: int, seconds: float = SECONDS) -> dict[str, float]:
     out = subprocess.run(
         [
@@ -141,6 +156,7 @@ def _loadgen(port: int, keys_file: Path, rate: float, connections: int, seconds:
         text=True,
         check=True,
         timeout=SECONDS * 4 + 60,
+        preexec_fn=_on_core(CLIENT_CORE),
     )
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
@@ -164,6 +180,7 @@ def _wrk(port: int, keys_file: Path, folder: Path) -> float | None:
         text=True,
         check=True,
         timeout=SECONDS + 60,
+        preexec_fn=_on_core(CLIENT_CORE),
     )
     found = re.search(r"Requests/sec:\s+([\d.]+)", out.stdout)
     return float(found.group(1)) if found else None
@@ -179,9 +196,13 @@ def _http(db: str, keys: list[str], folder: Path) -> list[Result]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=_on_core(SERVER_CORE),
     )
     trivial = subprocess.Popen(
-        [sys.executable, "-c", _TRIVIAL, str(base_port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [sys.executable, "-c", _TRIVIAL, str(base_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_on_core(SERVER_CORE),
     )
     try:
         _wait(port, server)
