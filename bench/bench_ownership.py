@@ -28,9 +28,10 @@ import numpy as np
 
 from common import Result, peak_rss_mb, percentiles, timed
 from ownergate.ownership import IncrementalResolver, resolve
-from ownergate.ownership.fixpoint import aggregate, python_worklist, weights
+from ownergate.ownership.fixpoint import Fixpoint, aggregate, per_owner, per_owner_pairs, python_worklist, weights
+from ownergate.ownership.graph import BoolArray, FloatArray, Int32Array, IntArray, View
 from ownergate.ownership.lookthrough import lookthrough
-from ownergate.ownership.rules import get_rule
+from ownergate.ownership.rules import TOLERANCE, Rule, get_rule
 from ownergate.ownership.sources.edges_csv import graph_from_csv
 from synthetic import Synthetic, generate
 
@@ -278,6 +279,100 @@ def evidence_part(n: int) -> list[Result]:
     ]
 
 
+def per_seed_loop(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Fixpoint:
+    """The per-owner engine before the (seed, node) frontier, kept as the baseline: one seed at a time."""
+    n = view.n
+    stake = np.zeros(n, np.float64)
+    best = np.zeros(n, np.float64)
+    via = np.full(n, -1, np.int64)
+    out_round = np.full(n, -1, np.int32)
+    scratch_round = np.full(n, -1, np.int32)
+    for s in np.flatnonzero(seeds):
+        touched: list[IntArray] = [np.array([s], np.int64)]
+        scratch_round[s] = 0
+        _advance_touched(view, w, rule, stake, scratch_round, np.array([s], np.int64), touched)
+        nodes = np.unique(np.concatenate(touched))
+        won = nodes[(scratch_round[nodes] >= 0) & ((via[nodes] < 0) | (stake[nodes] > best[nodes]))]
+        via[won] = s
+        first = nodes[
+            (scratch_round[nodes] >= 0) & ((out_round[nodes] < 0) | (scratch_round[nodes] < out_round[nodes]))
+        ]
+        out_round[first] = scratch_round[first]
+        np.maximum.at(best, nodes, stake[nodes])
+        stake[nodes] = 0.0
+        scratch_round[nodes] = -1
+    out_round[seeds] = 0
+    via[seeds] = np.flatnonzero(seeds)
+    return Fixpoint(out_round >= 0, out_round, best, via)
+
+
+def _advance_touched(
+    view: View,
+    w: FloatArray,
+    rule: Rule,
+    stake: FloatArray,
+    round_: Int32Array,
+    frontier: IntArray,
+    touched: list[IntArray],
+) -> None:
+    """The old engine's rounds for one seed, recording every node a round touches."""
+    n, r = view.n, 0
+    stamp = np.empty(n, np.int64)
+    while frontier.size:
+        r += 1
+        edges = view.out_edges(frontier)
+        if not edges.size:
+            break
+        targets = view.dst[edges]
+        if edges.size > n // 32:
+            stake += np.bincount(targets, weights=w[edges], minlength=n)
+        else:
+            np.add.at(stake, targets, w[edges])
+        positions = np.arange(targets.size, dtype=np.int64)
+        stamp[targets] = positions
+        cand = targets[stamp[targets] == positions].astype(np.int64)
+        touched.append(cand)
+        cand = cand[round_[cand] < 0]
+        frontier = cand[rule.passes(stake[cand])]
+        round_[frontier] = r
+
+
+def check_per_owner(new: Fixpoint, old: Fixpoint, view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> None:
+    """The two engines agree; ``via`` may differ only where the two seeds' stakes tie within the tolerance."""
+    assert new.restricted.tolist() == old.restricted.tolist()
+    assert new.round_.tolist() == old.round_.tolist()
+    assert np.allclose(new.stake, old.stake, rtol=0, atol=1e-12)
+    assert new.via is not None and old.via is not None
+    differ = np.flatnonzero(new.via != old.via)
+    if differ.size:
+        pairs = per_owner_pairs(view, w, seeds, rule)
+        keys = pairs.seed * view.n + pairs.node
+        mine = pairs.stake[np.searchsorted(keys, new.via[differ] * view.n + differ)]
+        theirs = pairs.stake[np.searchsorted(keys, old.via[differ] * view.n + differ)]
+        assert (np.abs(mine - theirs) <= TOLERANCE).all() and (new.via[differ] < old.via[differ]).all()
+
+
+def per_owner_part(n: int = 1_000_000, count: int = 10_000) -> list[Result]:
+    """The UK rule, both bounds, ``count`` seeds drawn (fixed seed) from all nodes, then from the largest owners."""
+    g = generate(n).graph()
+    uk = get_rule("uk")
+    view = g.view(uk.kinds, DAY)
+    bounds = [weights(view, uk, upper=False), weights(view, uk, upper=True)]
+    holders = np.argsort(-np.diff(view.out_ptr), kind="stable")[: 2 * count]
+    results = []
+    for label, pool in (("any node", np.arange(g.n)), (f"the {2 * count:,} largest owners", holders)):
+        seeds = np.zeros(g.n, np.bool_)
+        seeds[np.random.default_rng(11).choice(pool, size=count, replace=False)] = True
+        new_s = timed(lambda: [per_owner(view, w, seeds, uk) for w in bounds], 3)  # noqa: B023
+        old_s = timed(lambda: [per_seed_loop(view, w, seeds, uk) for w in bounds], 3)  # noqa: B023
+        for w in bounds:
+            check_per_owner(per_owner(view, w, seeds, uk), per_seed_loop(view, w, seeds, uk), view, w, seeds, uk)
+        pairs = sum(per_owner_pairs(view, w, seeds, uk).seed.size for w in bounds)
+        metric = f"per-owner fixpoint, uk, both bounds, {count:,} seeds from {label} ({g.m:.2e} edges, {pairs:,} pairs)"
+        results.append(Result("ownership", metric, new_s, "s", old_s, "per-seed loop"))
+    return results
+
+
 def spark_part() -> list[Result]:
     from ownergate.ownership.spark import resolve_spark, session
 
@@ -308,6 +403,7 @@ def run() -> list[Result]:
     results = arrays_part(scale())
     results += incremental_part()
     results += evidence_part(min(scale(), 1_000_000))
+    results += per_owner_part()
     if os.environ.get("OWNERGATE_BENCH_SPARK") == "1":
         results += spark_part()
     return results
