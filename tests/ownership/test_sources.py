@@ -1,4 +1,4 @@
-"""The ownership readers on real files: BODS 0.4 (with the fixtures' expected outcomes), GLEIF, PSC, OFAC, 1260H."""
+"""The ownership readers: BODS 0.4 (with the fixtures' expected outcomes), GLEIF, PSC, OFAC, 1260H, FtM."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pytest
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership import EdgeKind, OwnershipGraph, Status, cone, resolve
+from ownergate.ownership.repository import load_graph, load_ownership
 from ownergate.ownership.sources.formats import detect, parse_file
 from ownergate.ownership.sources.records import Parsed
+from ownergate.store import Store
 
 
 def as_graph(*parsed: Parsed) -> OwnershipGraph:
@@ -160,3 +162,68 @@ def test_bad_files_name_the_problem(tmp_path: Path) -> None:
     unknown.write_text('{"hello": 1}')
     with pytest.raises(SourceFormatError, match="cannot tell the ownership format"):
         detect(unknown)
+
+
+FTM_LINES = [
+    {"id": "cn-parent", "schema": "Company", "properties": {"name": ["Shenzhen Parent Co"], "country": ["cn"],
+     "leiCode": ["5493001KJTIIGC8Y1R12"]}},
+    {"id": "ky-hold", "schema": "Company",
+     "properties": {"name": ["Cayman Holdings"], "jurisdiction": ["ky"], "mainCountry": ["cn"]}},
+    {"id": "us-op", "schema": "Company", "properties": {"name": ["US Operating Inc"], "country": ["us"]}},
+    {"id": "oligarch", "schema": "Person",
+     "properties": {"name": ["A. Person"], "nationality": ["ru"], "country": ["cy"], "topics": ["sanction"]}},
+    {"id": "o1", "schema": "Ownership", "properties": {"owner": ["cn-parent"], "asset": ["ky-hold"],
+     "percentage": ["100"], "startDate": ["2019-03-01"]}},
+    {"id": "o2", "schema": "Ownership",
+     "properties": {"owner": ["ky-hold"], "asset": ["us-op"], "percentage": ["51%"]}},
+    {"id": "o3", "schema": "Ownership", "properties": {"owner": ["oligarch"], "asset": ["us-op"],
+     "percentage": ["25-50"], "endDate": ["2030-01-01"]}},
+    {"id": "o4", "schema": "Ownership", "properties": {"owner": ["oligarch"], "asset": ["ky-hold"]}},
+    {"id": "s1", "schema": "Sanction", "properties": {"entity": ["oligarch"]}},
+]  # fmt: skip
+
+
+def test_ftm_ownership_entities_become_nodes_and_edges(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "entities.ftm.json"
+    path.write_text("\n".join(json.dumps(line) for line in FTM_LINES) + "\n")
+    assert detect(path) == "ftm"
+    parsed = parse_file(path)
+    by_id = {e.id: e for e in parsed.entities}
+    assert set(by_id) == {"cn-parent", "ky-hold", "us-op", "oligarch"}  # the Sanction is skipped
+    assert (by_id["ky-hold"].incorporation_country, by_id["ky-hold"].hq_country) == ("KY", "CN")
+    assert by_id["cn-parent"].identifiers == {"leiCode": "5493001KJTIIGC8Y1R12"}
+    person = by_id["oligarch"]
+    assert (person.nationality, person.residence, person.lists) == ("RU", "CY", ("ftm-topic:sanction",))
+    edges = {(x.owner_id, x.owned_id): x for x in parsed.edges}
+    assert (edges["ky-hold", "us-op"].share_min, edges["ky-hold", "us-op"].share_max) == (0.51, 0.51)
+    assert (edges["oligarch", "us-op"].share_min, edges["oligarch", "us-op"].share_max) == (0.25, 0.5)
+    assert edges["oligarch", "ky-hold"].kind is EdgeKind.CONTROL and edges["oligarch", "ky-hold"].share_min is None
+    assert str(edges["cn-parent", "ky-hold"].valid_from) == "2019-03-01"
+    assert edges["ky-hold", "us-op"].source_record.endswith("Ownership o2")
+
+    load_ownership(sqlite_store, [path])
+    res = resolve(load_graph(sqlite_store), "anthropic")
+    assert res.status_of("us-op") is Status.RESTRICTED  # 51% held by a Cayman company headquartered in China
+    assert "HQ China" in res.evidence("us-op").describe()
+    sanctioned = resolve(load_graph(sqlite_store), "ofac", seeds=["oligarch"])
+    assert sanctioned.status_of("us-op") is Status.POSSIBLE  # 25-50%: 50% only at the upper bound
+    assert sanctioned.status_of("ky-hold") is Status.POSSIBLE  # control of unknown size
+
+
+def test_ftm_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.ftm.json"
+    path.write_text(
+        json.dumps({"id": "a", "schema": "Company", "properties": {"name": ["A"]}})
+        + "\n"
+        + json.dumps({"id": "o", "schema": "Ownership", "properties": {"owner": ["a"]}})
+        + "\n"
+    )
+    with pytest.raises(SourceFormatError, match=r"bad\.ftm\.json.*line 2.*Ownership o needs owner and asset"):
+        parse_file(path)
+    path.write_text(
+        json.dumps(
+            {"id": "o", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["lots"]}}
+        )
+    )
+    with pytest.raises(SourceFormatError, match=r"share 'lots' is not a number"):
+        parse_file(path, "ftm")
