@@ -9,21 +9,25 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import numpy as np
-
+from ownergate.ownership.evidence import build_evidence
 from ownergate.ownership.ranges import CODES
 from ownergate.ownership.resolution import Resolution
 
 COLUMNS = ("id", "status", "share_min", "share_max", "evidence")
 
 
-def write_resolution(res: Resolution, path: Path) -> None:
-    lo, hi = res.share_min, res.share_max
-    flagged = set(np.flatnonzero(res.status > 0).tolist())
-    ids = res.graph.node_ids
+def write_resolution(res: Resolution, path: Path, block: int = 65536) -> None:
+    """Write R.csv block by block: evidence is built by node number (no id -> number map of every
+    node), and no column becomes a list of ten million Python objects."""
+    names = [c.value for c in CODES]
+    ids = iter(res.graph.node_ids)
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(COLUMNS)
-        for i, nid in enumerate(ids):
-            evidence = res.evidence(nid).describe().replace("\n", " | ") if i in flagged else ""
-            w.writerow((nid, CODES[res.status[i]].value, f"{lo[i]:.6g}", f"{hi[i]:.6g}", evidence))
+        for start in range(0, res.graph.n, block):
+            stop = min(start + block, res.graph.n)
+            status = res.status[start:stop].tolist()
+            lo, hi = res.share_min[start:stop].tolist(), res.share_max[start:stop].tolist()
+            for k, code in enumerate(status):
+                evidence = build_evidence(res, start + k).describe().replace("\n", " | ") if code else ""
+                w.writerow((next(ids), names[code], f"{lo[k]:.6g}", f"{hi[k]:.6g}", evidence))
