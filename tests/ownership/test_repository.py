@@ -7,10 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ownergate.errors import SourceFormatError
-from ownergate.ownership import Status, resolve
+from ownergate.ownership import EdgeKind, Status, resolve
 from ownergate.ownership.repository import add_edges, load_graph, load_ownership, load_upstream
 from ownergate.ownership.sources.records import EdgeRecord
 from ownergate.store import Store
@@ -146,3 +147,34 @@ def test_load_upstream_reads_the_cone_the_whole_graph_would_give(store: Store, t
     before = load_upstream(store, ["sg"], date(2019, 6, 1))  # us held 40% of sg until 2020
     assert "us" in before.node_ids and "us" not in cone.node_ids
     assert load_upstream(store, []).n == 0
+
+
+def test_load_graph_reads_every_column(store: Store, tmp_path: Path) -> None:
+    e = write(
+        tmp_path / "E.csv",
+        "id,name,hq_country,incorporation_country,lists,kind,nationality,residence\n"
+        "b-co,B Co,cn,KY,us-ofac-sdn; eu-fsf,company,,\na-person,A Person,,,,person,RU,CY\n",
+    )
+    x = write(
+        tmp_path / "X.csv",
+        "owner_id,owned_id,share_min,share_max,kind,source_record,valid_from,valid_to\n"
+        "zeta,b-co,0.25,0.5,shares,r1,2020-01-01,\na-person,b-co,,,control,r2,,2030-06-30\n"
+        "b-co,alpha,1,1,voting,r3,,\n",
+    )
+    load_ownership(store, [e, x])
+    g = load_graph(store)
+    # entities in id order, then ids only edges name, as the edges first name them (owner first)
+    assert list(g.node_ids) == ["a-person", "b-co", "zeta", "alpha"]
+    assert [g.name(i) for i in range(g.n)] == ["A Person", "B Co", "zeta", "alpha"]
+    assert [g.hq(i) for i in range(g.n)] == [None, "CN", None, None]
+    assert g.incorporation(1) == "KY" and g.node_lists(1) == ("us-ofac-sdn", "eu-fsf")
+    assert (g.nationality, g.residence) == ({0: "RU"}, {0: "CY"})
+    assert list(g.node_kind or []) == ["person", "company", None, None]
+    assert g.owner.tolist() == [2, 0, 1] and g.owned.tolist() == [1, 1, 3]
+    assert g.share_min[0] == 0.25 and g.share_max[0] == 0.5 and np.isnan(g.share_min[1])
+    assert [EdgeKind(k) for k in g.edge_kind.tolist()] == [EdgeKind.SHARES, EdgeKind.CONTROL, EdgeKind.VOTING]
+    assert g.dated and str(g.valid_from[0]) == "2020-01-01" and str(g.valid_to[1]) == "2030-06-30"
+    assert [g.source(k) for k in range(g.m)] == [f"X.csv r{k} (X.csv)" for k in (1, 2, 3)]
+    assert g.idx("alpha") == 3
+    on = load_graph(store, as_of=date(2019, 1, 1))
+    assert on.m == 2 and "zeta" not in on.node_ids  # zeta's stake starts in 2020: it is no node then

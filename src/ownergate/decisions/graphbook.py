@@ -6,12 +6,14 @@ each declaration becomes an edge whose source names the customer's declaration a
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ownergate.ownership.graph import EdgeKind, OwnershipGraph
+from ownergate.ownership.columns import Chain
+from ownergate.ownership.graph import Countries, EdgeKind, OwnershipGraph
 
 
 @dataclass(slots=True)
@@ -43,49 +45,64 @@ class Extra:
         self.kinds.append(kind)
 
 
-def _decode(graph: OwnershipGraph, codes: np.ndarray) -> list[str | None]:
-    table = [c or None for c in graph.country_codes]
-    return [table[c] for c in codes.tolist()]
+def _countries(graph: OwnershipGraph, codes: np.ndarray, extra: Sequence[str | None]) -> Countries:
+    """The graph's country codes followed by ``extra``'s, as positions into one list of codes."""
+    categories: list[str | None] = list(graph.country_codes)
+    position = {c: i for i, c in enumerate(categories)}
+    added = []
+    for code in extra:
+        key = (code or "").strip().upper()
+        if key not in position:
+            position[key] = len(categories)
+            categories.append(key)
+        added.append(position[key])
+    return np.concatenate([codes.astype(np.int32), np.asarray(added, np.int32)]), categories
 
 
 def augment(graph: OwnershipGraph, extra: Extra) -> OwnershipGraph:
-    """A new graph: ``graph`` with ``extra``'s nodes and edges appended (node ids stay unique)."""
+    """A new graph: ``graph`` with ``extra``'s nodes and edges appended (node ids stay unique).
+
+    The graph's own columns are chained, not copied, and its id index is shared under the new
+    nodes' ids, so extending a graph of millions of nodes with a book costs the book.
+    """
     n = graph.n
-    index = dict(graph.index)
-    for offset, node_id in enumerate(extra.node_ids):
-        index[node_id] = n + offset
-    node_ids = [*graph.node_ids, *extra.node_ids]
+    added = {node_id: n + offset for offset, node_id in enumerate(extra.node_ids)}
+    index: ChainMap[str, int] = ChainMap(added, graph.index)  # type: ignore[arg-type]  # read only
     owner = np.concatenate([graph.owner, np.array([index[e[0]] for e in extra.edges], np.int32)])
     owned = np.concatenate([graph.owned, np.array([index[e[1]] for e in extra.edges], np.int32)])
     lo = np.concatenate([graph.share_min, np.array([e[2] for e in extra.edges], np.float64)])
     hi = np.concatenate([graph.share_max, np.array([e[3] for e in extra.edges], np.float64)])
     kind = np.concatenate([graph.edge_kind, np.full(len(extra.edges), int(EdgeKind.SHARES), np.uint8)])
     no_date = np.full(len(extra.edges), np.datetime64("NaT", "D"))
-    base_sources = graph.edge_source if graph.edge_source is not None else [None] * graph.m
-    base_names = graph.names if graph.names is not None else [None] * n
-    base_kinds = graph.node_kind if graph.node_kind is not None else [None] * n
+    if graph.edge_source is not None:
+        base_sources: Sequence[str | None] = graph.edge_source
+    else:
+        base_sources = [graph.source(e) for e in range(graph.m)]
     lists: dict[int, tuple[str, ...]] = dict(graph.lists)
     for offset, node_lists in enumerate(extra.lists):
         if node_lists:
             lists[n + offset] = node_lists
-    return OwnershipGraph.from_edges(
-        node_ids,
+    dated = graph.dated
+    g = OwnershipGraph.from_edges(
+        Chain(graph.node_ids, extra.node_ids),
         owner,
         owned,
         lo,
         hi,
         kind=kind,
-        valid_from=np.concatenate([graph.valid_from, no_date]),
-        valid_to=np.concatenate([graph.valid_to, no_date]),
-        sources=[*base_sources, *(e[4] for e in extra.edges)],
-        names=[*base_names, *extra.names],
-        hq_country=[*_decode(graph, graph.hq_code), *extra.hq],
-        incorporation_country=[*_decode(graph, graph.inc_code), *extra.incorporation],
+        valid_from=np.concatenate([graph.valid_from, no_date]) if dated else None,
+        valid_to=np.concatenate([graph.valid_to, no_date]) if dated else None,
+        sources=Chain(base_sources, [e[4] for e in extra.edges]),
+        names=Chain(graph.names if graph.names is not None else [None] * n, extra.names),
+        hq_country=_countries(graph, graph.hq_code, extra.hq),
+        incorporation_country=_countries(graph, graph.inc_code, extra.incorporation),
         lists=lists,
-        node_kind=[*base_kinds, *extra.kinds],
+        node_kind=Chain(graph.node_kind if graph.node_kind is not None else [None] * n, extra.kinds),
         nationality=graph.nationality,
         residence=graph.residence,
     )
+    g._index = index
+    return g
 
 
 def empty_graph() -> OwnershipGraph:

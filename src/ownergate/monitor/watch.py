@@ -204,7 +204,9 @@ def _ownership(
             by_source.setdefault(source or "ownership", set()).add(node)
         graph = load_graph(store)
         with store.read() as tx:
-            links = link_customers(tx, customers, {c.entity_id for c in customers if c.entity_id in graph.index})
+            links = link_customers(
+                tx, customers, {c.entity_id for c in customers if c.entity_id and c.entity_id in graph.index}
+            )
         for source, nodes in sorted(by_source.items()):
             below = downstream(graph, nodes)
             report.ownership.append({"source": source, "nodes": len(nodes), "downstream": len(below)})

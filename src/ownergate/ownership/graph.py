@@ -166,17 +166,17 @@ class OwnershipGraph:
     valid_from: npt.NDArray[np.datetime64]
     valid_to: npt.NDArray[np.datetime64]
     dated: bool  # whether any edge has a validity date (views on a date filter only then)
-    edge_source: list[str | None] | None
+    edge_source: Sequence[str | None] | None
     default_source: str | None  # without per-edge sources: edge e is "<default_source> row e+1"
     names: Sequence[str | None] | None
     country_codes: list[str]
     hq_code: npt.NDArray[np.int16]
     inc_code: npt.NDArray[np.int16]
     lists: dict[int, tuple[str, ...]]
-    node_kind: list[str | None] | None
+    node_kind: Sequence[str | None] | None
     nationality: dict[int, str]
     residence: dict[int, str]
-    _index: dict[str, int] | None
+    _index: Mapping[str, int] | None  # built on first use; a dict, or a ChainMap over another graph's
     _views: dict[tuple[frozenset[int], date | None], View]
 
     def __init__(self) -> None:
@@ -213,7 +213,7 @@ class OwnershipGraph:
         """
         g = object.__new__(cls)
         n = len(node_ids)
-        g.node_ids = node_ids if isinstance(node_ids, (list, tuple)) or hasattr(node_ids, "_array") else list(node_ids)
+        g.node_ids = node_ids if isinstance(node_ids, Sequence) else list(node_ids)  # columns stay columns
         g._index = None
         g._views = {}
         g.owner = np.ascontiguousarray(owner_idx, dtype=np.int32)
@@ -239,14 +239,14 @@ class OwnershipGraph:
         g.dated = any(
             v is not None and not np.isnat(d).all() for v, d in ((valid_from, g.valid_from), (valid_to, g.valid_to))
         )
-        g.edge_source = list(sources) if sources is not None else None
+        g.edge_source = sources if sources is None or isinstance(sources, Sequence) else list(sources)
         g.default_source = default_source
         g.names = names
         g.country_codes = [""]
         g.hq_code = g._encode(hq_country, n)
         g.inc_code = g._encode(incorporation_country, n)
         g.lists = _sparse_lists(lists)
-        g.node_kind = list(node_kind) if node_kind is not None else None
+        g.node_kind = node_kind if node_kind is None or isinstance(node_kind, Sequence) else list(node_kind)
         g.nationality = dict(nationality or {})
         g.residence = dict(residence or {})
         return g
@@ -281,7 +281,7 @@ class OwnershipGraph:
         return len(self.owner)
 
     @property
-    def index(self) -> dict[str, int]:
+    def index(self) -> Mapping[str, int]:
         if self._index is None:
             self._index = {nid: i for i, nid in enumerate(self.node_ids)}
         return self._index

@@ -13,11 +13,16 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.sources.formats import parse_file
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
@@ -211,6 +216,7 @@ _EDGE_SELECT = (
     "SELECT owner_id, owned_id, share_min, share_max, kind, source, source_record, source_file, "
     "valid_from, valid_to FROM ownership_edges"
 )
+_SHARES = ("share_min", "share_max")
 _VALID_ON = "(valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)"
 
 
@@ -222,12 +228,12 @@ def load_graph(store: Store, as_of: date | datetime | None = None) -> OwnershipG
     """
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     with store.read() as tx:
-        entities = tx.fetchall(f"{_ENTITY_SELECT} ORDER BY id")
+        entities = _columns(tx.iterate(f"{_ENTITY_SELECT} ORDER BY id"), _ENTITY_FIELDS)
         sql = _EDGE_SELECT
         params: tuple[str, ...] = ()
         if day is not None:
             sql, params = f"{sql} WHERE {_VALID_ON}", (day.isoformat(), day.isoformat())
-        edges = tx.fetchall(f"{sql} ORDER BY id", params)
+        edges = _columns(tx.iterate(f"{sql} ORDER BY id", params), _EDGE_FIELDS, _SHARES)
     return _graph(entities, edges)
 
 
@@ -242,7 +248,7 @@ def load_upstream(store: Store, node_ids: Iterable[str], as_of: date | datetime 
     start = sorted(set(node_ids))
     day = as_of.date() if isinstance(as_of, datetime) else as_of
     if not start:
-        return _graph([], [])
+        return _graph(_columns([], _ENTITY_FIELDS), _columns([], _EDGE_FIELDS, _SHARES))
     valid, dates = (f" AND {_VALID_ON}", (day.isoformat(), day.isoformat())) if day is not None else ("", ())
     seeds = ", ".join("(?)" for _ in start)
     up = (
@@ -264,39 +270,94 @@ def load_upstream(store: Store, node_ids: Iterable[str], as_of: date | datetime 
                 (*loose, *dates),
             )
             loose = sorted(r[0] for r in found)
-    return _graph(entities, edges, loose)
+    return _graph(_columns(entities, _ENTITY_FIELDS), _columns(edges, _EDGE_FIELDS, _SHARES), loose)
 
 
-def _graph(
-    entities: Sequence[Sequence[Any]], edges: Sequence[Sequence[Any]], keep_ids: Sequence[str] = ()
-) -> OwnershipGraph:
-    """A graph from entity and edge rows (``keep_ids``: more nodes that have neither)."""
-    ids = [r[0] for r in entities]
-    index = {nid: i for i, nid in enumerate(ids)}
-    for nid in [x for e in edges for x in (e[0], e[1])] + list(keep_ids):
-        if nid not in index:
-            index[nid] = len(ids)
-            ids.append(nid)
-    extra = len(ids) - len(entities)
-    pad: list[None] = [None] * extra
-    nan = float("nan")
-    g = OwnershipGraph.from_edges(
-        ids,
-        np.array([index[e[0]] for e in edges], np.int32),
-        np.array([index[e[1]] for e in edges], np.int32),
-        np.array([nan if e[2] is None else e[2] for e in edges], np.float64),
-        np.array([nan if e[3] is None else e[3] for e in edges], np.float64),
-        kind=np.array([EdgeKind.parse(e[4]) for e in edges], np.uint8),
-        valid_from=[_day(e[8]) for e in edges],
-        valid_to=[_day(e[9]) for e in edges],
-        sources=[f"{e[5]} {e[6]} ({e[7]})".strip() for e in edges],
-        names=[r[1] for r in entities] + pad,
-        hq_country=[r[3] for r in entities] + pad,
-        incorporation_country=[r[4] for r in entities] + pad,
-        lists=[r[7].split(";") if r[7] else None for r in entities],
-        node_kind=[r[2] for r in entities] + pad,
-        nationality={i: r[5] for i, r in enumerate(entities) if r[5]},
-        residence={i: r[6] for i, r in enumerate(entities) if r[6]},
+_ENTITY_FIELDS = ("id", "name", "kind", "hq_country", "incorporation_country", "nationality", "residence", "lists")
+_EDGE_FIELDS = (
+    "owner_id",
+    "owned_id",
+    "share_min",
+    "share_max",
+    "kind",
+    "source",
+    "source_record",
+    "source_file",
+    "valid_from",
+    "valid_to",
+)
+Columns = dict[str, pa.Array]
+
+
+def _columns(rows: Iterable[Sequence[Any]], fields: Sequence[str], floats: Sequence[str] = ()) -> Columns:
+    """Rows as Arrow columns, a block at a time: millions of rows never sit in memory as tuples."""
+    types = [pa.float64() if f in floats else pa.string() for f in fields]
+    chunks: list[list[pa.Array]] = [[] for _ in fields]
+    it = iter(rows)
+    while block := list(islice(it, 65536)):
+        for k, values in enumerate(zip(*block, strict=True)):
+            chunks[k].append(pa.array(values, type=types[k]))
+    return {f: pa.chunked_array(c, type=t).combine_chunks() for f, c, t in zip(fields, chunks, types, strict=True)}
+
+
+def _sparse(col: pa.Array) -> dict[int, str]:
+    """The rows of a text column that hold something, by row number."""
+    rows = pc.indices_nonzero(pc.fill_null(pc.not_equal(col, ""), False)).to_numpy()
+    return dict(zip(rows.tolist(), col.take(pa.array(rows)).to_pylist(), strict=True))
+
+
+def _codes(col: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
+    """A text column as positions into its distinct values (null as "")."""
+    enc = pc.fill_null(col, "").dictionary_encode()
+    return np.asarray(enc.indices.to_numpy(), np.int32), enc.dictionary.to_pylist()
+
+
+def _dates(col: pa.Array) -> npt.NDArray[np.datetime64] | None:
+    """ISO dates (or timestamps: their date part) as datetime64[D]; None when no edge has one."""
+    if col.null_count == len(col):
+        return None
+    day = pc.utf8_slice_codeunits(col, 0, 10)
+    day = pc.if_else(pc.equal(day, ""), pa.scalar(None, pa.string()), day)
+    return np.asarray(pc.cast(day, pa.date32()).to_numpy(zero_copy_only=False), "datetime64[D]")
+
+
+def _graph(entities: Columns, edges: Columns, keep_ids: Sequence[str] = ()) -> OwnershipGraph:
+    """A graph from entity and edge columns: entities first (in their order), then the ids edges
+    name without an entity row, in the order the edges first name them (owner before owned), then
+    ``keep_ids`` (nodes with neither)."""
+    ids, owner, owned = entities["id"], edges["owner_id"], edges["owned_id"]
+    m = len(owner)
+    order = np.empty(2 * m, np.int64)
+    order[0::2], order[1::2] = np.arange(m), np.arange(m, 2 * m)
+    ends = pa.concat_arrays([owner, owned]).take(pa.array(order))
+    unnamed = pc.unique(ends.filter(pc.invert(pc.is_in(ends, value_set=ids))))
+    node_ids = pa.concat_arrays([ids, unnamed.cast(pa.string()), pa.array(list(keep_ids), pa.string())])
+    pad = pa.nulls(len(node_ids) - len(ids), pa.string())
+    found = np.asarray(pc.index_in(pa.concat_arrays([owner, owned]), value_set=node_ids).to_numpy(), np.int32)
+
+    def padded(name: str) -> pa.Array:
+        return pa.concat_arrays([entities[name], pad])
+
+    kinds = edges["kind"].dictionary_encode()
+    kind_codes = np.array([int(EdgeKind.parse(k)) for k in kinds.dictionary.to_pylist()] or [0], np.uint8)
+    share_min, share_max = (
+        np.asarray(edges[c].to_numpy(zero_copy_only=False), np.float64) for c in ("share_min", "share_max")
     )
-    g._index = index
-    return g
+    return OwnershipGraph.from_edges(
+        StringColumn(node_ids),
+        found[:m],
+        found[m:],
+        share_min,
+        share_max,
+        kind=kind_codes[np.asarray(kinds.indices.to_numpy(), np.int64)] if m else None,
+        valid_from=_dates(edges["valid_from"]),
+        valid_to=_dates(edges["valid_to"]),
+        sources=SourceColumn(edges["source"], edges["source_record"], edges["source_file"]),
+        names=TextColumn(padded("name")),
+        hq_country=_codes(padded("hq_country")),
+        incorporation_country=_codes(padded("incorporation_country")),
+        lists={i: text.split(";") for i, text in _sparse(entities["lists"]).items()},
+        node_kind=TextColumn(padded("kind")),
+        nationality=_sparse(entities["nationality"]),
+        residence=_sparse(entities["residence"]),
+    )

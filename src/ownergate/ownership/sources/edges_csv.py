@@ -14,11 +14,10 @@ Customers' declared owners arrive in the same layout (source ``declaration``).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ownergate.errors import SourceFormatError
+from ownergate.ownership.columns import StringColumn
 from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
 
@@ -34,31 +34,6 @@ ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
 ENTITY_OPTIONAL = ("kind", "nationality", "residence")
 EDGE_COLUMNS = ("owner_id", "owned_id", "share_min", "share_max")
 EDGE_OPTIONAL = ("kind", "source", "source_record", "valid_from", "valid_to")
-
-
-class StringColumn(Sequence[str]):
-    """A read-only sequence of strings over an Arrow array: no Python object per row until asked."""
-
-    __slots__ = ("_array",)
-
-    def __init__(self, array: pa.Array | pa.ChunkedArray) -> None:
-        self._array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-    def __len__(self) -> int:
-        return len(self._array)
-
-    @overload
-    def __getitem__(self, i: int) -> str: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[str]: ...
-    def __getitem__(self, i: int | slice) -> str | list[str]:
-        if isinstance(i, slice):
-            return list(self._array[i].to_pylist())
-        return str(self._array[i].as_py())
-
-    def __iter__(self) -> Iterator[str]:
-        for start in range(0, len(self._array), 65536):
-            yield from self._array.slice(start, 65536).to_pylist()
 
 
 @dataclass
