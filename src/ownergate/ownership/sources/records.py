@@ -1,7 +1,10 @@
 """What every ownership reader yields: entities, edges and reporting exceptions, each with its source record.
 
-Readers of large files yield :class:`Columns` (parallel lists, no object per row); readers of
-small documents build records. Both become store rows and graph arrays the same way.
+Every reader returns a :class:`Parsed` of records, which ``ownership load`` writes to the store.
+The array engine does not go through records: ``graph resolve`` reads E.csv/X.csv column-wise
+(``edges_csv.graph_from_csv``) and ``load_graph`` reads the store into Arrow columns, so ten
+million edges never become ten million objects there. Loading that many through records takes
+about 1.5 GB per million edges (measured at 1e6 nodes / 1.57e6 edges: 27 s, 1.5 GB).
 """
 
 from __future__ import annotations
