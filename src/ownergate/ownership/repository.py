@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.sources.formats import parse_file
-from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Records
 from ownergate.store import Store, Transaction
 
 
@@ -128,7 +128,7 @@ def _edge_key(e: EdgeRecord) -> EdgeKey:
     )
 
 
-def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
+def write_parsed(tx: Transaction, parsed: Records, source_file: str) -> None:
     """Replace what ``source_file`` loaded before with ``parsed`` (inside the caller's transaction).
 
     Only the difference is written: edges the file still holds keep their rows (and ids; a
@@ -143,16 +143,19 @@ def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
     query = f"SELECT id, source_record, {_EDGE_KEY} FROM ownership_edges WHERE source_file = ?"  # noqa: S608
     for row in tx.fetchall(query, (source_file,)):
         old.setdefault(tuple(row[2:]), []).append((int(row[0]), row[1]))
-    added, moved = [], []
-    for e in parsed.edges:
-        kept = old.get(_edge_key(e))
-        if not kept:
-            added.append(e)
-            continue
-        same = next((k for k, (_, record) in enumerate(kept) if record == e.source_record), len(kept) - 1)
-        edge_id, record = kept.pop(same)
-        if record != e.source_record:
-            moved.append((e.source_record, edge_id))
+    added: Sequence[EdgeRecord] = parsed.edges  # a first load: every edge, written as it is read
+    moved: list[tuple[str, int]] = []
+    if old:
+        added = []
+        for e in parsed.edges:
+            kept = old.get(_edge_key(e))
+            if not kept:
+                added.append(e)
+                continue
+            same = next((k for k, (_, record) in enumerate(kept) if record == e.source_record), len(kept) - 1)
+            edge_id, record = kept.pop(same)
+            if record != e.source_record:
+                moved.append((e.source_record, edge_id))
     tx.executemany("UPDATE ownership_edges SET source_record = ? WHERE id = ?", moved)
     gone = [i for ids in old.values() for i, _ in ids]
     for start in range(0, len(gone), 500):
@@ -164,7 +167,8 @@ def write_parsed(tx: Transaction, parsed: Parsed, source_file: str) -> None:
         )
         tx.execute(f"DELETE FROM ownership_edges WHERE id IN ({marks})", tuple(chunk))  # noqa: S608
     tx.execute("DELETE FROM ownership_exceptions WHERE source_file = ?", (source_file,))
-    tx.executemany(_UPSERT_ENTITY, (_entity_row(e, now) for e in _merged(parsed.entities)))
+    entities = parsed.entities if parsed.unique_ids else _merged(parsed.entities)
+    tx.executemany(_UPSERT_ENTITY, (_entity_row(e, now) for e in entities))
     add_edges(tx, added, source_file, now)
     tx.executemany(
         _INSERT_EXCEPTION,
@@ -178,7 +182,7 @@ def add_edges(tx: Transaction, edges: Iterable[EdgeRecord], source_file: str, no
     tx.executemany(_INSERT_EDGE, ((*_edge_key(e), source_file, e.source_record, stamp) for e in edges))
 
 
-def _merged(entities: list[EntityRecord]) -> list[EntityRecord]:
+def _merged(entities: Sequence[EntityRecord]) -> list[EntityRecord]:
     """One record per id: later records fill the fields earlier ones left empty."""
     by_id: dict[str, EntityRecord] = {}
     for e in entities:

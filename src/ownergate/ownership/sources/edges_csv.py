@@ -14,10 +14,11 @@ Customers' declared owners arrive in the same layout (source ``declaration``).
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -28,8 +29,10 @@ import pyarrow.csv as pacsv
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.columns import StringColumn
 from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
-from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord
 
+R = TypeVar("R")
+_BLOCK = 65536
 ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
 ENTITY_OPTIONAL = ("kind", "nationality", "residence")
 EDGE_COLUMNS = ("owner_id", "owned_id", "share_min", "share_max")
@@ -232,51 +235,111 @@ def is_edges(header: list[str]) -> bool:
     return set(EDGE_COLUMNS) <= {h.strip().lower() for h in header}
 
 
-def parse(path: Path, header: list[str]) -> Parsed:
-    """Read one E.csv or X.csv (told apart by ``header``) into records, for the store."""
-    out = Parsed(str(path), "edges-csv")
-    if is_entities(header):
-        ents = read_entities(path)
-        opt = ents.optional
-        for i, (nid, name, hq, inc) in enumerate(
-            zip(ents.ids.to_pylist(), ents.names.to_pylist(), ents.hq.to_pylist(), ents.inc.to_pylist(), strict=True)
+@dataclass
+class CsvRecords:
+    """One E.csv or X.csv as :class:`~ownergate.ownership.sources.records.Records`: its rows stay in
+    Arrow columns and become records one block at a time, while they are written."""
+
+    path: str
+    format: str = "edges-csv"
+    entities: Sequence[EntityRecord] = ()
+    edges: Sequence[EdgeRecord] = ()
+    exceptions: Sequence[ExceptionRecord] = ()
+    unique_ids: bool = True  # read_entities refuses a repeated id
+
+
+class _Rows(Sequence[R]):
+    """Records made on demand from columns: ``_block(start, stop)`` makes those rows' records."""
+
+    _n: int
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _block(self, start: int, stop: int) -> list[R]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> R: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[R]: ...
+    def __getitem__(self, i: int | slice) -> R | list[R]:
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self._n)
+            return self._block(start, stop)[::step] if start < stop else []
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._block(i, i + 1)[0]
+
+    def __iter__(self) -> Iterator[R]:
+        for start in range(0, self._n, _BLOCK):
+            yield from self._block(start, min(start + _BLOCK, self._n))
+
+
+class EntityRows(_Rows[EntityRecord]):
+    def __init__(self, path: Path, ents: EntityColumns) -> None:
+        self._path, self._ents, self._n = path, ents, len(ents.ids)
+
+    def _block(self, start: int, stop: int) -> list[EntityRecord]:
+        ents, opt, length = self._ents, self._ents.optional, stop - start
+        kinds, nationality, residence = (opt.get(c, {}) for c in ("kind", "nationality", "residence"))
+        columns = (ents.ids, ents.names, ents.hq, ents.inc)
+        rows = zip(*(c.slice(start, length).to_pylist() for c in columns), strict=True)
+        return [
+            EntityRecord(
+                id=nid,
+                name=name,
+                kind=NodeKind(kinds.get(i, NodeKind.COMPANY)),
+                hq_country=hq or None,
+                incorporation_country=inc or None,
+                lists=ents.lists.get(i, ()),
+                nationality=nationality.get(i),
+                residence=residence.get(i),
+                source=self._path.name,
+                source_record=f"row {i + 1}",
+            )
+            for i, (nid, name, hq, inc) in enumerate(rows, start)
+        ]
+
+
+class EdgeRows(_Rows[EdgeRecord]):
+    def __init__(self, path: Path, cols: EdgeColumns, ids: pa.Array) -> None:
+        self._path, self._cols, self._ids, self._n = path, cols, ids, len(cols.owner)
+
+    def _block(self, start: int, stop: int) -> list[EdgeRecord]:
+        cols, extra = self._cols, self._cols.extra
+        owners = self._ids.take(pa.array(cols.owner[start:stop])).to_pylist()
+        owned = self._ids.take(pa.array(cols.owned[start:stop])).to_pylist()
+        out = []
+        for k, (o, d, lo, hi) in enumerate(
+            zip(owners, owned, cols.lo[start:stop].tolist(), cols.hi[start:stop].tolist(), strict=True), start
         ):
-            out.entities.append(
-                EntityRecord(
-                    id=nid,
-                    name=name,
-                    kind=NodeKind(opt.get("kind", {}).get(i, NodeKind.COMPANY)),
-                    hq_country=hq or None,
-                    incorporation_country=inc or None,
-                    lists=ents.lists.get(i, ()),
-                    nationality=opt.get("nationality", {}).get(i),
-                    residence=opt.get("residence", {}).get(i),
-                    source=path.name,
-                    source_record=f"row {i + 1}",
+            x = {name: values[k] for name, values in extra.items()}
+            out.append(
+                EdgeRecord(
+                    owner_id=o,
+                    owned_id=d,
+                    share_min=None if lo != lo else lo,
+                    share_max=None if hi != hi else hi,
+                    kind=EdgeKind.parse(x.get("kind") or "shares"),
+                    source=x.get("source") or self._path.name,
+                    source_record=x.get("source_record") or f"row {k + 1}",
+                    valid_from=date.fromisoformat(x["valid_from"]) if x.get("valid_from") else None,
+                    valid_to=date.fromisoformat(x["valid_to"]) if x.get("valid_to") else None,
                 )
             )
         return out
+
+
+def parse(path: Path, header: list[str]) -> CsvRecords:
+    """Read one E.csv or X.csv (told apart by ``header``), checked, for the store."""
+    if is_entities(header):
+        return CsvRecords(str(path), entities=EntityRows(path, read_entities(path)))
     if not is_edges(header):
         raise SourceFormatError(str(path), "line 1", f"neither an entities nor an edges header: {header}")
     t = _read(path, EDGE_COLUMNS[:2], ())
     ids = pc.unique(pa.chunked_array(t["owner_id"].chunks + t["owned_id"].chunks))
-    cols = read_edges(path, ids)
-    names = ids.to_pylist()
-    for k, (o, d, lo, hi) in enumerate(
-        zip(cols.owner.tolist(), cols.owned.tolist(), cols.lo.tolist(), cols.hi.tolist(), strict=True)
-    ):
-        x = {name: values[k] for name, values in cols.extra.items()}
-        out.edges.append(
-            EdgeRecord(
-                owner_id=names[o],
-                owned_id=names[d],
-                share_min=None if lo != lo else lo,
-                share_max=None if hi != hi else hi,
-                kind=EdgeKind.parse(x.get("kind") or "shares"),
-                source=x.get("source") or path.name,
-                source_record=x.get("source_record") or f"row {k + 1}",
-                valid_from=date.fromisoformat(x["valid_from"]) if x.get("valid_from") else None,
-                valid_to=date.fromisoformat(x["valid_to"]) if x.get("valid_to") else None,
-            )
-        )
-    return out
+    del t
+    return CsvRecords(str(path), edges=EdgeRows(path, read_edges(path, ids), ids))

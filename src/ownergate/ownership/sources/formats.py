@@ -10,9 +10,9 @@ from typing import Any
 from ownergate.errors import InputError, SourceFormatError
 from ownergate.ownership.sources import bods, edges_csv, ftm, gleif, psc, relationships
 from ownergate.ownership.sources.common import json_records
-from ownergate.ownership.sources.records import Parsed
+from ownergate.ownership.sources.records import Records
 
-FORMATS: dict[str, Callable[[Path], Parsed]] = {
+FORMATS: dict[str, Callable[[Path], Records]] = {
     "edges-csv": lambda p: edges_csv.parse(p, _csv_header(p)),
     "ofac-relationships": relationships.parse_ofac,
     "dod-1260h-parents": relationships.parse_dod1260h,
@@ -71,7 +71,7 @@ def detect(path: Path) -> str:
     raise SourceFormatError(str(path), None, f"cannot tell the ownership format (known: {', '.join(FORMATS)})")
 
 
-def parse_file(path: Path, format: str | None = None) -> Parsed:
+def parse_file(path: Path, format: str | None = None) -> Records:
     """Read ``path`` with the named reader, or the one :func:`detect` picks."""
     name = format or detect(path)
     reader = FORMATS.get(name)

@@ -1,17 +1,19 @@
 """What every ownership reader yields: entities, edges and reporting exceptions, each with its source record.
 
-Every reader returns a :class:`Parsed` of records, which ``ownership load`` writes to the store.
-The array engine does not go through records: ``graph resolve`` reads E.csv/X.csv column-wise
-(``edges_csv.graph_from_csv``) and ``load_graph`` reads the store into Arrow columns, so ten
-million edges never become ten million objects there. Loading that many through records takes
-about 1.5 GB per million edges (measured at 1e6 nodes / 1.57e6 edges: 27 s, 1.5 GB).
+Every reader returns :class:`Records`, which ``ownership load`` writes to the store: the
+document readers a :class:`Parsed` of lists; the E.csv/X.csv reader sequences over Arrow columns
+that make each record only while it is written, so ten million rows never sit in memory as
+objects. ``graph resolve`` reads E.csv/X.csv column-wise too (``edges_csv.graph_from_csv``), and
+``load_graph`` reads the store into Arrow columns.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from ownergate.ownership.graph import EdgeKind, NodeKind
 
@@ -55,15 +57,35 @@ class ExceptionRecord:
     source_record: str = ""
 
 
+class Records(Protocol):
+    """What ``ownership load`` writes: a file's entities, edges and exceptions, any sequences."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def entities(self) -> Sequence[EntityRecord]: ...
+    @property
+    def edges(self) -> Sequence[EdgeRecord]: ...
+    @property
+    def exceptions(self) -> Sequence[ExceptionRecord]: ...
+    @property
+    def unique_ids(self) -> bool:
+        """True when no entity id repeats (the store need not merge records by id)."""
+        ...
+
+
 @dataclass(slots=True)
 class Parsed:
-    """Everything one file gave."""
+    """Everything one file gave, as lists of records (the documents' readers build these)."""
 
     path: str
     format: str
     entities: list[EntityRecord] = field(default_factory=list)
     edges: list[EdgeRecord] = field(default_factory=list)
     exceptions: list[ExceptionRecord] = field(default_factory=list)
+    unique_ids: bool = False
 
 
 def nan_to_none(x: float) -> float | None:
