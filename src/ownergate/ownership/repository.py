@@ -10,6 +10,7 @@ in what an earlier one left empty.
 from __future__ import annotations
 
 import json
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn
+from ownergate.ownership.edgediff import Digests, Key, difference
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.sources.formats import parse_file
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Records
@@ -112,10 +114,7 @@ def _entity_row(e: EntityRecord, now: str) -> tuple[object, ...]:
     )
 
 
-EdgeKey = tuple[object, ...]
-
-
-def _edge_key(e: EdgeRecord) -> EdgeKey:
+def _edge_key(e: EdgeRecord) -> Key:
     return (
         e.owner_id,
         e.owned_id,
@@ -131,33 +130,41 @@ def _edge_key(e: EdgeRecord) -> EdgeKey:
 def write_parsed(tx: Transaction, parsed: Records, source_file: str) -> None:
     """Replace what ``source_file`` loaded before with ``parsed`` (inside the caller's transaction).
 
-    Only the difference is written: edges the file still holds keep their rows (and ids; a
-    record that only moved, say to another row, has its ``source_record`` updated in place), new
-    ones are inserted, and the ones it no longer holds are deleted and logged in
-    ``ownership_edge_removals``; entities are touched (``updated_at``) only when a field changes.
+    Only the difference is written (``ownership.edgediff``, on key digests in arrays): edges the
+    file still holds keep their rows (and ids; a record that only moved, say to another row, has
+    its ``source_record`` updated in place), new ones are inserted, and the ones it no longer holds
+    are deleted and logged in ``ownership_edge_removals``; entities are touched (``updated_at``)
+    only when a field changes.
     So monitoring, which follows new edge ids, removals and ``updated_at``, re-decides exactly
     what a reload changed, and reloading the same file changes nothing.
     """
     now = datetime.now(UTC).isoformat()
-    old: dict[EdgeKey, list[tuple[int, str]]] = {}
+    stored, stored_ids = Digests(), array("q")
     query = f"SELECT id, source_record, {_EDGE_KEY} FROM ownership_edges WHERE source_file = ?"  # noqa: S608
-    for row in tx.fetchall(query, (source_file,)):
-        old.setdefault(tuple(row[2:]), []).append((int(row[0]), row[1]))
+    for row in tx.iterate(query, (source_file,)):
+        stored_ids.append(int(row[0]))
+        stored.add(tuple(row[2:]), row[1])
     added: Sequence[EdgeRecord] = parsed.edges  # a first load: every edge, written as it is read
     moved: list[tuple[str, int]] = []
-    if old:
-        added = []
+    gone: list[int] = []
+    if stored_ids:
+        new = Digests()
         for e in parsed.edges:
-            kept = old.get(_edge_key(e))
-            if not kept:
-                added.append(e)
-                continue
-            same = next((k for k, (_, record) in enumerate(kept) if record == e.source_record), len(kept) - 1)
-            edge_id, record = kept.pop(same)
-            if record != e.source_record:
-                moved.append((e.source_record, edge_id))
+            new.add(_edge_key(e), e.source_record)
+        diff = difference(stored.arrays(), new.arrays())
+        ids = np.frombuffer(stored_ids, np.int64)
+        gone = ids[diff.dropped].tolist()
+        target = np.full(len(new), -1, np.int64)
+        target[diff.moved_new] = ids[diff.moved_old]
+        target[diff.added] = -2
+        added = []
+        if len(diff.added) or len(diff.moved_new):  # else every edge stayed where it was
+            for e, to in zip(parsed.edges, target.tolist(), strict=True):
+                if to == -2:
+                    added.append(e)
+                elif to >= 0:
+                    moved.append((e.source_record, to))
     tx.executemany("UPDATE ownership_edges SET source_record = ? WHERE id = ?", moved)
-    gone = [i for ids in old.values() for i, _ in ids]
     for start in range(0, len(gone), 500):
         chunk = gone[start : start + 500]
         marks = ", ".join("?" * len(chunk))
