@@ -13,16 +13,16 @@ record. :meth:`Evidence.describe` renders it as lines a person can read::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ownergate.ownership import fixpoint
-from ownergate.ownership.graph import EdgeKind
+from ownergate.ownership.graph import EdgeKind, FloatArray, IntArray, View
 from ownergate.ownership.ranges import CODES, Status
-from ownergate.ownership.rules import Method
+from ownergate.ownership.rules import Method, Rule
 
 if TYPE_CHECKING:
     from ownergate.ownership.resolution import Resolution
@@ -114,15 +114,47 @@ def build_evidence(res: Resolution, i: int) -> Evidence:
     ev.bound = "upper" if upper else "lower"
     fp = res.upper if upper else res.lower
     w = res.w_hi if upper else res.w_lo
+    rounds: Callable[[IntArray], IntArray] = fp.round_.__getitem__
     if rule.method is Method.PER_OWNER and fp.via is not None:
-        one = np.zeros(g.n, np.bool_)
-        one[fp.via[i]] = True
-        fp = fixpoint.aggregate(res.view, w, one, rule)
-    _walk(res, ev, i, fp, w, lookthrough=rule.method is Method.LOOKTHROUGH)
+        group = _group_rounds(res.view, w, int(fp.via[i]), rule)  # the one person whose holdings carry i
+
+        def rounds(nodes: IntArray) -> IntArray:
+            return np.array([group.get(n, -1) for n in nodes.tolist()], np.int64)
+
+    _walk(res, ev, i, fp, w, rounds, lookthrough=rule.method is Method.LOOKTHROUGH)
     return ev
 
 
-def _walk(res: Resolution, ev: Evidence, start: int, fp: fixpoint.Fixpoint, w: Any, lookthrough: bool) -> None:
+def _group_rounds(view: View, w: FloatArray, seed: int, rule: Rule) -> dict[int, int]:
+    """The round each node joins ``seed``'s own group (the aggregated fixpoint seeded by it alone),
+    by the same rounds as ``fixpoint.aggregate`` but over the group's edges only, not n-sized arrays."""
+    rounds: dict[int, int] = {seed: 0}
+    stake: dict[int, float] = {}
+    frontier, r = np.array([seed], np.int64), 0
+    while frontier.size:
+        r += 1
+        edges = view.out_edges(frontier)
+        for d, x in zip(view.dst[edges].tolist(), w[edges].tolist(), strict=True):
+            if d not in rounds:
+                stake[d] = stake.get(d, 0.0) + x
+        waiting = [d for d in stake if d not in rounds]
+        ok = rule.passes(np.array([stake[d] for d in waiting], np.float64)).tolist()
+        passed = [d for d, yes in zip(waiting, ok, strict=True) if yes]
+        for d in passed:
+            rounds[d] = r
+        frontier = np.array(passed, np.int64)
+    return rounds
+
+
+def _walk(
+    res: Resolution,
+    ev: Evidence,
+    start: int,
+    fp: fixpoint.Fixpoint,
+    w: Any,
+    rounds_of: Callable[[Any], Any],
+    lookthrough: bool,
+) -> None:
     """Depth first from ``start`` back along carrying edges, so each owner's own owners follow it."""
     view = res.view
 
@@ -132,8 +164,8 @@ def _walk(res: Resolution, ev: Evidence, start: int, fp: fixpoint.Fixpoint, w: A
         if lookthrough:
             keep = (w[edges] > 0) & ((fp.stake[owners] > 0) | res.seeds[owners])
         else:
-            rounds = fp.round_[owners]
-            keep = (w[edges] > 0) & (rounds >= 0) & (rounds < fp.round_[v])
+            rounds = rounds_of(owners)
+            keep = (w[edges] > 0) & (rounds >= 0) & (rounds < rounds_of(np.array([v]))[0])
         yield from zip(edges[keep].tolist(), owners[keep].tolist(), strict=True)
 
     stack = [(start, carriers(start))]
