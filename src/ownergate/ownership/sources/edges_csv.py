@@ -14,11 +14,10 @@ Customers' declared owners arrive in the same layout (source ``declaration``).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -27,12 +26,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ownergate.errors import SourceFormatError
-from ownergate.ownership.columns import StringColumn
+from ownergate.ownership.columns import Blocks, StringColumn, codes, nonempty
 from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord
 
-R = TypeVar("R")
-_BLOCK = 65536
 ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
 ENTITY_OPTIONAL = ("kind", "nationality", "residence")
 EDGE_COLUMNS = ("owner_id", "owned_id", "share_min", "share_max")
@@ -100,9 +97,7 @@ def _upper(col: pa.ChunkedArray) -> pa.Array:
 
 
 def _sparse(col: pa.ChunkedArray) -> dict[int, str]:
-    arr = pc.utf8_trim_whitespace(col.combine_chunks())
-    rows = pc.indices_nonzero(pc.not_equal(arr, "")).to_numpy()
-    return dict(zip(rows.tolist(), arr.take(pa.array(rows)).to_pylist(), strict=True))
+    return nonempty(pc.utf8_trim_whitespace(col.combine_chunks()))
 
 
 def read_entities(path: Path) -> EntityColumns:
@@ -182,11 +177,6 @@ def _check(path: Path, cols: EdgeColumns) -> None:
             raise SourceFormatError(str(path), f"data row {k + 1}", f"kind {text!r} is not shares, voting or control")
 
 
-def _categorical(col: pa.Array) -> tuple[npt.NDArray[np.int32], list[Any]]:
-    enc = col.dictionary_encode()
-    return np.asarray(enc.indices.to_numpy(), np.int32), enc.dictionary.to_pylist()
-
-
 def _dates(values: list[str] | None) -> list[date | None] | None:
     return [date.fromisoformat(v) if v else None for v in values] if values is not None else None
 
@@ -215,8 +205,8 @@ def graph_from_csv(entities: Path, edges: Path) -> OwnershipGraph:
         sources=labels,
         default_source=edges.name,
         names=StringColumn(ents.names),
-        hq_country=_categorical(ents.hq),
-        incorporation_country=_categorical(ents.inc),
+        hq_country=codes(ents.hq),
+        incorporation_country=codes(ents.inc),
         lists=ents.lists,
         node_kind=[optional["kind"].get(i) for i in range(len(ents.ids))] if optional.get("kind") else None,
         nationality=optional.get("nationality"),
@@ -248,39 +238,14 @@ class CsvRecords:
     unique_ids: bool = True  # read_entities refuses a repeated id
 
 
-class _Rows(Sequence[R]):
-    """Records made on demand from columns: ``_block(start, stop)`` makes those rows' records."""
+class EntityRows(Blocks[EntityRecord]):
+    """E.csv's rows as records, made a block at a time from its columns."""
 
-    _n: int
+    def __init__(self, path: Path, ents: EntityColumns) -> None:
+        self._path, self._ents = path, ents
 
     def __len__(self) -> int:
-        return self._n
-
-    def _block(self, start: int, stop: int) -> list[R]:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, i: int) -> R: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[R]: ...
-    def __getitem__(self, i: int | slice) -> R | list[R]:
-        if isinstance(i, slice):
-            start, stop, step = i.indices(self._n)
-            return self._block(start, stop)[::step] if start < stop else []
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        return self._block(i, i + 1)[0]
-
-    def __iter__(self) -> Iterator[R]:
-        for start in range(0, self._n, _BLOCK):
-            yield from self._block(start, min(start + _BLOCK, self._n))
-
-
-class EntityRows(_Rows[EntityRecord]):
-    def __init__(self, path: Path, ents: EntityColumns) -> None:
-        self._path, self._ents, self._n = path, ents, len(ents.ids)
+        return len(self._ents.ids)
 
     def _block(self, start: int, stop: int) -> list[EntityRecord]:
         ents, opt, length = self._ents, self._ents.optional, stop - start
@@ -304,9 +269,14 @@ class EntityRows(_Rows[EntityRecord]):
         ]
 
 
-class EdgeRows(_Rows[EdgeRecord]):
+class EdgeRows(Blocks[EdgeRecord]):
+    """X.csv's rows as records, made a block at a time from its columns."""
+
     def __init__(self, path: Path, cols: EdgeColumns, ids: pa.Array) -> None:
-        self._path, self._cols, self._ids, self._n = path, cols, ids, len(cols.owner)
+        self._path, self._cols, self._ids = path, cols, ids
+
+    def __len__(self) -> int:
+        return len(self._cols.owner)
 
     def _block(self, start: int, stop: int) -> list[EdgeRecord]:
         cols, extra = self._cols, self._cols.extra
