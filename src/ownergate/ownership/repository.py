@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn
+from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn, codes, nonempty
 from ownergate.ownership.edgediff import Digests, Key, difference
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.sources.formats import parse_file
@@ -216,10 +216,6 @@ def load_ownership(store: Store, paths: Sequence[Path | str], format: str | None
     return result
 
 
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text[:10]) if text else None
-
-
 _ENTITY_SELECT = (
     "SELECT id, name, kind, hq_country, incorporation_country, nationality, residence, lists FROM ownership_entities"
 )
@@ -273,7 +269,8 @@ def load_upstream(store: Store, node_ids: Iterable[str], as_of: date | datetime 
         in_up = f"{up} {_ENTITY_SELECT} WHERE id IN (SELECT id FROM up) ORDER BY id"  # noqa: S608
         entities = tx.fetchall(in_up, (*start, *dates))
         # a start node known only as the owner in some edge (no entity row, owned by nobody) is a node too
-        loose = [n for n in start if n not in nodes and n not in {r[0] for r in entities}]
+        nodes |= {r[0] for r in entities}
+        loose = [n for n in start if n not in nodes]
         if loose:
             marks = ", ".join("?" for _ in loose)
             found = tx.fetchall(
@@ -311,18 +308,6 @@ def _columns(rows: Iterable[Sequence[Any]], fields: Sequence[str], floats: Seque
     return {f: pa.chunked_array(c, type=t).combine_chunks() for f, c, t in zip(fields, chunks, types, strict=True)}
 
 
-def _sparse(col: pa.Array) -> dict[int, str]:
-    """The rows of a text column that hold something, by row number."""
-    rows = pc.indices_nonzero(pc.fill_null(pc.not_equal(col, ""), False)).to_numpy()
-    return dict(zip(rows.tolist(), col.take(pa.array(rows)).to_pylist(), strict=True))
-
-
-def _codes(col: pa.Array) -> tuple[npt.NDArray[np.int32], list[str | None]]:
-    """A text column as positions into its distinct values (null as "")."""
-    enc = pc.fill_null(col, "").dictionary_encode()
-    return np.asarray(enc.indices.to_numpy(), np.int32), enc.dictionary.to_pylist()
-
-
 def _dates(col: pa.Array) -> npt.NDArray[np.datetime64] | None:
     """ISO dates (or timestamps: their date part) as datetime64[D]; None when no edge has one."""
     if col.null_count == len(col):
@@ -338,13 +323,14 @@ def _graph(entities: Columns, edges: Columns, keep_ids: Sequence[str] = ()) -> O
     ``keep_ids`` (nodes with neither)."""
     ids, owner, owned = entities["id"], edges["owner_id"], edges["owned_id"]
     m = len(owner)
+    both = pa.concat_arrays([owner, owned])
     order = np.empty(2 * m, np.int64)
     order[0::2], order[1::2] = np.arange(m), np.arange(m, 2 * m)
-    ends = pa.concat_arrays([owner, owned]).take(pa.array(order))
+    ends = both.take(pa.array(order))  # each edge's owner, then its owned
     unnamed = pc.unique(ends.filter(pc.invert(pc.is_in(ends, value_set=ids))))
     node_ids = pa.concat_arrays([ids, unnamed.cast(pa.string()), pa.array(list(keep_ids), pa.string())])
     pad = pa.nulls(len(node_ids) - len(ids), pa.string())
-    found = np.asarray(pc.index_in(pa.concat_arrays([owner, owned]), value_set=node_ids).to_numpy(), np.int32)
+    found = np.asarray(pc.index_in(both, value_set=node_ids).to_numpy(), np.int32)
 
     def padded(name: str) -> pa.Array:
         return pa.concat_arrays([entities[name], pad])
@@ -365,10 +351,10 @@ def _graph(entities: Columns, edges: Columns, keep_ids: Sequence[str] = ()) -> O
         valid_to=_dates(edges["valid_to"]),
         sources=SourceColumn(edges["source"], edges["source_record"], edges["source_file"]),
         names=TextColumn(padded("name")),
-        hq_country=_codes(padded("hq_country")),
-        incorporation_country=_codes(padded("incorporation_country")),
-        lists={i: text.split(";") for i, text in _sparse(entities["lists"]).items()},
+        hq_country=codes(padded("hq_country")),
+        incorporation_country=codes(padded("incorporation_country")),
+        lists={i: text.split(";") for i, text in nonempty(entities["lists"]).items()},
         node_kind=TextColumn(padded("kind")),
-        nationality=_sparse(entities["nationality"]),
-        residence=_sparse(entities["residence"]),
+        nationality=nonempty(entities["nationality"]),
+        residence=nonempty(entities["residence"]),
     )
