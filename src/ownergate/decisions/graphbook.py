@@ -46,17 +46,11 @@ class Extra:
 
 
 def _countries(graph: OwnershipGraph, codes: np.ndarray, extra: Sequence[str | None]) -> Countries:
-    """The graph's country codes followed by ``extra``'s, as positions into one list of codes."""
-    categories: list[str | None] = list(graph.country_codes)
-    position = {c: i for i, c in enumerate(categories)}
-    added = []
-    for code in extra:
-        key = (code or "").strip().upper()
-        if key not in position:
-            position[key] = len(categories)
-            categories.append(key)
-        added.append(position[key])
-    return np.concatenate([codes.astype(np.int32), np.asarray(added, np.int32)]), categories
+    """The graph's country codes followed by ``extra``'s, as positions into one list of codes
+    (the graph's own encoding tidies and merges the new ones)."""
+    categories: list[str | None] = [*graph.country_codes, *extra]
+    added = np.arange(len(graph.country_codes), len(categories), dtype=np.int32)
+    return np.concatenate([codes.astype(np.int32), added]), categories
 
 
 def augment(graph: OwnershipGraph, extra: Extra) -> OwnershipGraph:

@@ -323,7 +323,7 @@ class OwnershipGraph:
 
     def _build_view(self, kinds: frozenset[int], as_of: date | None) -> View:
         keep = np.isin(self.edge_kind, np.array(sorted(kinds), np.uint8))
-        if as_of is not None and self.dated:
+        if as_of is not None:  # view() passes a date only when some edge has one
             day = np.datetime64(as_of, "D")
             keep &= np.isnat(self.valid_from) | (self.valid_from <= day)
             keep &= np.isnat(self.valid_to) | (self.valid_to > day)
