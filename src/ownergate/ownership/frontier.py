@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Protocol, cast
 
-from ownergate.ownership.rules import TOLERANCE, Rule
+from ownergate.ownership.rules import Rule
 
 Share = tuple[float, float, bool]  # lower, upper, includes control of unknown size
 Out = list[dict[int, Share]]  # per owner: owned node -> share
@@ -54,7 +54,7 @@ class Bound:
     def __init__(self, rule: Rule, upper: bool) -> None:
         self.upper, self.strict = upper, rule.strict
         self.unknown = rule.unknown_upper if upper else rule.unknown_lower
-        self.limit = rule.threshold + TOLERANCE if rule.strict else rule.threshold - TOLERANCE
+        self.limit = rule.limit
 
     def weight(self, share: Share | None) -> float:
         if share is None:

@@ -46,11 +46,14 @@ class Rule:
     citation: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def limit(self) -> float:
+        """The threshold with the absolute tolerance applied: a stake passes above it (strict) or at it."""
+        return self.threshold + TOLERANCE if self.strict else self.threshold - TOLERANCE
+
     def passes(self, stake: FloatArray) -> BoolArray:
         """Which stakes carry a node over the threshold (with the absolute tolerance)."""
-        if self.strict:
-            return np.asarray(stake > self.threshold + TOLERANCE)
-        return np.asarray(stake >= self.threshold - TOLERANCE)
+        return np.asarray(stake > self.limit if self.strict else stake >= self.limit)
 
     def in_force(self, on: date) -> bool:
         """Whether ownership extends the seeds on ``on`` (seeds themselves are always restricted)."""

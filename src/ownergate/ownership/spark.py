@@ -28,7 +28,7 @@ from ownergate.ownership import fixpoint
 from ownergate.ownership.fixpoint import Fixpoint
 from ownergate.ownership.graph import BoolArray, OwnershipGraph
 from ownergate.ownership.ranges import combine
-from ownergate.ownership.rules import TOLERANCE, Method, Rule, get_rule
+from ownergate.ownership.rules import Method, Rule, get_rule
 
 CONVERGED = 1e-13
 MAX_ROUNDS = 10_000
@@ -55,7 +55,7 @@ def session(master: str = "local[2]") -> Any:
 
 
 def _passes(col: Any, rule: Rule) -> Any:
-    return col > rule.threshold + TOLERANCE if rule.strict else col >= rule.threshold - TOLERANCE
+    return col > rule.limit if rule.strict else col >= rule.limit
 
 
 def _aggregate(edges: Any, seeds: Any, w: str, rule: Rule) -> tuple[Any, Any]:
