@@ -127,23 +127,10 @@ def build_evidence(res: Resolution, i: int) -> Evidence:
 
 def _group_rounds(view: View, w: FloatArray, seed: int, rule: Rule) -> dict[int, int]:
     """The round each node joins ``seed``'s own group (the aggregated fixpoint seeded by it alone),
-    by the same rounds as ``fixpoint.aggregate`` but over the group's edges only, not n-sized arrays."""
-    rounds: dict[int, int] = {seed: 0}
-    stake: dict[int, float] = {}
-    frontier, r = np.array([seed], np.int64), 0
-    while frontier.size:
-        r += 1
-        edges = view.out_edges(frontier)
-        for d, x in zip(view.dst[edges].tolist(), w[edges].tolist(), strict=True):
-            if d not in rounds:
-                stake[d] = stake.get(d, 0.0) + x
-        waiting = [d for d in stake if d not in rounds]
-        ok = rule.passes(np.array([stake[d] for d in waiting], np.float64)).tolist()
-        passed = [d for d, yes in zip(waiting, ok, strict=True) if yes]
-        for d in passed:
-            rounds[d] = r
-        frontier = np.array(passed, np.int64)
-    return rounds
+    from the per-owner pair table of that one seed: the group's edges only, no n-sized arrays."""
+    pairs = fixpoint.per_owner_pairs(view, w, np.array([seed], np.int64), rule)
+    joined = pairs.round_ >= 0
+    return dict(zip(pairs.node[joined].tolist(), pairs.round_[joined].tolist(), strict=True))
 
 
 def _walk(

@@ -93,8 +93,11 @@ class Pairs:
     round_: Int32Array
 
 
-def per_owner_pairs(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Pairs:
+def per_owner_pairs(view: View, w: FloatArray, seeds: BoolArray | IntArray, rule: Rule) -> Pairs:
     """Every seed's aggregated fixpoint seeded by that seed alone, all seeds at once.
+
+    ``seeds`` is a mask over the nodes, or the seeds' node numbers in increasing order (one seed's
+    group, for evidence, then costs that group, not a pass over every node).
 
     Each round expands the frontier pairs (restricted in the previous round) along their nodes'
     out-edges, sums the weights per target pair and merges them into a table sorted by the key
@@ -102,7 +105,7 @@ def per_owner_pairs(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> 
     frontier's edges (sorted) plus one pass over the table, never an array of ``n``.
     """
     n = view.n
-    starts = np.flatnonzero(seeds).astype(np.int64)
+    starts = (np.flatnonzero(seeds) if seeds.dtype == np.bool_ else seeds).astype(np.int64)
     keys = np.arange(starts.size, dtype=np.int64) * n + starts
     stake = np.zeros(keys.size, np.float64)
     round_ = np.zeros(keys.size, np.int32)
