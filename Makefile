@@ -9,19 +9,29 @@ ifneq ($(wildcard $(SHARED)/README.md),)
 export OWNERGATE_LISTS_FROM ?= $(SHARED)
 endif
 
-.PHONY: run test lint format bench install install-dev clean tools
+.PHONY: run test lint format bench install install-dev clean tools lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
+# Dependencies come from the lock files (exact versions with hashes), so any day installs the set the
+# code was tested with; `make lock` refreshes them from pyproject.toml's ranges.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/run.lock
+	$(BIN)/pip install -q --require-hashes -r requirements/run.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.installed
-	$(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.lock
+	$(BIN)/pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
+
+LOCK = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --no-header
+lock: $(BIN)/python
+	$(BIN)/pip install -q uv
+	$(LOCK) -o requirements/run.lock
+	$(LOCK) --extra dev -o requirements/dev.lock
 
 install: $(VENV)/.installed
 

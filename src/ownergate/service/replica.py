@@ -179,7 +179,7 @@ class Replica:
 
         def wait(name: str) -> None:
             client = redis.Redis.from_url(str(self.redis_url), socket_timeout=5, socket_connect_timeout=2)
-            pubsub = client.pubsub()  # type: ignore[no-untyped-call]
+            pubsub = client.pubsub()
             try:
                 pubsub.subscribe(name)
                 while not self._stop.is_set():
