@@ -155,6 +155,10 @@ def test_grpc_ext_authz_check(tmp_path: Path) -> None:
         assert "Shenzhen" in denied.denied_response.body
         region = stub.Check(_check_request(gate.keys["gb-widgets"], "223.5.5.5"), timeout=5)
         assert region.denied_response.status.code == 403 and "ip-unsupported-region" in region.denied_response.body
+        for form in ("::ffff:223.5.5.5", "::ffff:df05:505", "2002:df05:505::1", "64:ff9b::df05:505"):
+            hidden = stub.Check(_check_request(gate.keys["gb-widgets"], form), timeout=5)
+            assert hidden.denied_response.status.code == 403, form
+            assert "ip-unsupported-region" in hidden.denied_response.body
         forged = stub.Check(_check_request(gate.keys["gb-widgets"], "81.2.69.142", xff="10.0.0.1"), timeout=5)
         assert forged.denied_response.status.code == 400  # untrusted forwarding: never an allow
         missing = stub.Check(_check_request(None, "81.2.69.142"), timeout=5)

@@ -26,7 +26,8 @@ from typing import Any
 
 from ownergate.errors import InputError
 from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
-from ownergate.service.geoip import country_of, parse_ip
+from ownergate.service.address import region_addresses
+from ownergate.service.geoip import country_of
 from ownergate.service.keys import KEY_PATTERN
 from ownergate.service.replica import Replica
 from ownergate.service.table import Entry
@@ -126,17 +127,24 @@ class Checker:
         return found[0]
 
     def _region_of(self, ip: str) -> tuple[Reason | None]:
-        canonical = parse_ip(ip)  # InputError for a malformed address: never cached
-        country = country_of(canonical)
-        if country is None or country not in self.unsupported:
-            return (None,)
-        return (
-            {
-                "code": "ip-unsupported-region",
-                "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
-                "evidence": {"ip": canonical, "country": country, "regions_version": self.regions.version},
-            },
-        )
+        # The canonical address and every IPv4 address inside it (mapped, 6to4, NAT64, Teredo);
+        # InputError for a malformed address, which is never cached.
+        addresses = region_addresses(ip)
+        for address in addresses:
+            country = country_of(address)
+            if country is None or country not in self.unsupported:
+                continue
+            evidence: dict[str, Any] = {"ip": address, "country": country, "regions_version": self.regions.version}
+            if address != addresses[0]:
+                evidence["address"] = addresses[0]  # the IPv6 address the IPv4 one was read from
+            return (
+                {
+                    "code": "ip-unsupported-region",
+                    "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
+                    "evidence": evidence,
+                },
+            )
+        return (None,)
 
 
 def _verdict(customer: str, entry: Entry, region: Reason | None) -> Verdict:
