@@ -101,16 +101,33 @@ def test_nginx_auth_request_with_the_documented_config(tmp_path: Path) -> None:
         try:
             url = f"http://127.0.0.1:{listen}/hello.txt"
             wait_for(lambda: _up(url), 10)
-            allowed = httpx.get(url, headers={"x-api-key": gate.keys["gb-widgets"]})
-            assert allowed.status_code == 200 and allowed.text == "hello from the API\n"
-            denied = httpx.get(url, headers={"Authorization": f"Bearer {gate.keys['sg-acme']}"})
-            assert denied.status_code == 403
-            assert denied.headers["x-ownergate-reasons"] == "owned-by-restricted-hq"
-            assert httpx.get(url).status_code == 401
-            assert httpx.get(url, headers={"x-api-key": "og_live_" + "z" * 32}).status_code == 403
-            # A forged X-Forwarded-For is overwritten by nginx: the check sees the real (loopback) address.
-            forged = httpx.get(url, headers={"x-api-key": gate.keys["gb-widgets"], "x-forwarded-for": "223.5.5.5"})
-            assert forged.status_code == 200
+            # Clients on loopback addresses other than nginx's own: nginx forwards their address.
+            for source in ("127.0.0.3", "127.0.0.1"):
+                with httpx.Client(transport=httpx.HTTPTransport(local_address=source)) as client:
+                    allowed = client.get(url, headers={"x-api-key": gate.keys["gb-widgets"]})
+                    assert allowed.status_code == 200 and allowed.text == "hello from the API\n", source
+                    denied = client.get(url, headers={"Authorization": f"Bearer {gate.keys['sg-acme']}"})
+                    assert denied.status_code == 403
+                    assert denied.headers["x-ownergate-reasons"] == "owned-by-restricted-hq"
+                    assert client.get(url).status_code == 401
+                    assert client.get(url, headers={"x-api-key": "og_live_" + "z" * 32}).status_code == 403
+                    # A forged X-Forwarded-For is overwritten by nginx: the check sees the real (loopback) address.
+                    forged = {"x-api-key": gate.keys["gb-widgets"], "x-forwarded-for": "223.5.5.5"}
+                    assert client.get(url, headers=forged).status_code == 200
+            check = f"{base}/v1/authz/nginx"
+            # Straight to ownergate from the trusted proxy's address: its forwarded hop is the client.
+            with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.1")) as proxy:
+                region = proxy.get(
+                    check, headers={"x-api-key": gate.keys["gb-widgets"], "x-forwarded-for": "223.5.5.5"}
+                )
+                assert region.status_code == 403 and region.headers["x-ownergate-reasons"] == "ip-unsupported-region"
+            # From any other address, a forwarded hop is refused (nginx's auth_request statuses: 403).
+            with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.3")) as other:
+                forged_hop = other.get(
+                    check, headers={"x-api-key": gate.keys["gb-widgets"], "x-forwarded-for": "81.2.69.142"}
+                )
+                assert forged_hop.status_code == 403
+                assert forged_hop.headers["x-ownergate-reasons"] == "untrusted-forwarded-for"
         finally:
             proc.terminate()
             out, _ = proc.communicate(timeout=10)

@@ -51,6 +51,10 @@ def serve(
             loop=_loop(),
             http=_http(),
             log_config=None,
+            # ownergate reads X-Forwarded-For itself (OWNERGATE_TRUSTED_PROXIES): uvicorn's own rewrite
+            # would replace the peer by the forwarded address before that check could see the proxy.
+            proxy_headers=False,
+            server_header=False,
         )
     finally:
         if grpc_server is not None:
