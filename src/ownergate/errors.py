@@ -6,12 +6,14 @@
     ├── ConfigError                exit 2, HTTP 500   a setting or option is invalid
     ├── InputError                 exit 3, HTTP 400   user-supplied data is malformed
     │   ├── SourceFormatError      exit 3, HTTP 400   a list or ownership file cannot be read
-    │   └── PolicyError            exit 3, HTTP 400   a policy file is invalid
+    │   ├── PolicyError            exit 3, HTTP 400   a policy file is invalid
+    │   └── StoreMissing           exit 3, HTTP 400   an SQLite store file that does not exist (no --create)
     ├── NotFoundError              exit 4, HTTP 404   a named customer, list, key ... does not exist
     ├── ConflictError              exit 5, HTTP 409   the request contradicts stored state
     ├── PermissionDenied           exit 6, HTTP 403   the actor's role does not allow the action
     ├── AuthenticationError        exit 6, HTTP 401   no valid token or key
     └── StoreError                 exit 7, HTTP 503   the store cannot be reached or migrated
+        └── StoreReplaced          exit 7, HTTP 503   the store file was replaced, moved or deleted while open
 
 Each class sets ``exit_code`` and ``http_status`` as class attributes, so a subclass
 that overrides them is honoured (no default argument captures the parent's value).
@@ -93,3 +95,15 @@ class StoreError(OwnergateError):
     exit_code = 7
     http_status = 503
     code = "store-unavailable"
+
+
+class StoreMissing(InputError):
+    """An SQLite store path that does not exist, opened without asking to create it (``--create``)."""
+
+    code = "store-missing"
+
+
+class StoreReplaced(StoreError):
+    """The SQLite file a long-lived reader opened is no longer the file at its path."""
+
+    code = "store-replaced"

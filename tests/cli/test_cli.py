@@ -36,7 +36,7 @@ def test_version() -> None:
 
 def test_store_info_json(tmp_path: Path) -> None:
     db = tmp_path / "x.sqlite3"
-    result = ownergate("--db", str(db), "store", "info", "--json")
+    result = ownergate("--db", str(db), "--create", "store", "info", "--json")
     assert result.returncode == 0, result.stderr
     info = json.loads(result.stdout)
     assert info["backend"] == "sqlite"

@@ -12,7 +12,10 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ownergate", "--db", str(db), *args], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ownergate", "--db", str(db), "--create", *args],
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -88,7 +88,7 @@ def test_bad_owners_refused(store: Store, tmp_path: Path, row: str, message: str
 
 def test_cli_import_and_show(tmp_path: Path) -> None:
     db = str(tmp_path / "c.sqlite3")
-    run = [sys.executable, "-m", "ownergate", "--db", db, "customers"]
+    run = [sys.executable, "-m", "ownergate", "--db", db, "--create", "customers"]
     result = subprocess.run(
         [*run, "import", str(EXAMPLES / "customers.csv"), "--owners", str(EXAMPLES / "owners.csv")],
         capture_output=True,

@@ -22,7 +22,7 @@ def _run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
         # `make test` exports OWNERGATE_LISTS_FROM for `make run`; these commands name their folder.
         env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     return subprocess.run(
-        [str(BIN), "--db", str(db), "lists", *args], capture_output=True, text=True, check=False, env=env
+        [str(BIN), "--db", str(db), "--create", "lists", *args], capture_output=True, text=True, check=False, env=env
     )
 
 

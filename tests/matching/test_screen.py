@@ -75,7 +75,7 @@ def cli_index(monkeypatch: pytest.MonkeyPatch, index: ScreeningIndex) -> None:
 
 def test_cli_screen_json(cli_index: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "s.sqlite3")
-    assert run_cli(app, ["--db", db, "screen", "Haige Guangzhou", "--json", "--country", "CN"]) == 0
+    assert run_cli(app, ["--db", db, "--create", "screen", "Haige Guangzhou", "--json", "--country", "CN"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["query"] == "Haige Guangzhou"
     assert [h["entry_id"] for h in data["hits"]] == ["2"]
@@ -86,8 +86,8 @@ def test_cli_screen_file_and_errors(cli_index: None, tmp_path: Path, capsys: pyt
     db = str(tmp_path / "s.sqlite3")
     source = write(tmp_path / "in.csv", "id,name\na,Guangzhou Haige Communications\n")
     out = tmp_path / "out.csv"
-    assert run_cli(app, ["--db", db, "screen", "--file", str(source), "--out", str(out)]) == 0
+    assert run_cli(app, ["--db", db, "--create", "screen", "--file", str(source), "--out", str(out)]) == 0
     assert out.read_text().splitlines()[1].startswith("a,1,")
-    assert run_cli(app, ["--db", db, "screen"]) == InputError.exit_code
-    assert run_cli(app, ["--db", db, "screen", "Acme", "--country", "XX"]) == InputError.exit_code
+    assert run_cli(app, ["--db", db, "--create", "screen"]) == InputError.exit_code
+    assert run_cli(app, ["--db", db, "--create", "screen", "Acme", "--country", "XX"]) == InputError.exit_code
     assert "country 'XX'" in capsys.readouterr().err

@@ -86,7 +86,7 @@ def ownergate(db: str, *args: str, secret: bool = True) -> subprocess.Popen[str]
     if secret:
         env[SECRET_ENV] = SECRET
     return subprocess.Popen(
-        [sys.executable, "-m", "ownergate", "--db", db, *args],
+        [sys.executable, "-m", "ownergate", "--db", db, "--create", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -100,6 +100,7 @@ def test_ownership_load_cli(tmp_path: Path, testdata: Path) -> None:
             "ownergate",
             "--db",
             str(db),
+            "--create",
             "ownership",
             "load",
             str(testdata / "ownership/edges_ofac_cons_enhanced_relationships.csv"),

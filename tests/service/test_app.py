@@ -13,9 +13,11 @@ from fastapi.testclient import TestClient
 
 from ownergate import __version__
 from ownergate.service.app import create_app
+from ownergate.store import open_store
 
 
 def test_root_and_health(tmp_path: Path) -> None:
+    open_store(f"sqlite:///{tmp_path / 's.sqlite3'}").close()
     with TestClient(create_app(f"sqlite:///{tmp_path / 's.sqlite3'}")) as client:
         assert client.get("/").json() == {"name": "ownergate", "version": __version__}
         health = client.get("/healthz")
@@ -46,6 +48,7 @@ def test_serve_subprocess(tmp_path: Path) -> None:
             "ownergate",
             "--db",
             str(tmp_path / "s.sqlite3"),
+            "--create",
             "serve",
             "--port",
             str(port),

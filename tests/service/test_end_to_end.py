@@ -18,7 +18,11 @@ pytestmark = pytest.mark.slow
 
 def _ownergate(db: str, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "ownergate", "--db", db, *args], capture_output=True, text=True, check=False, timeout=300
+        [sys.executable, "-m", "ownergate", "--db", db, "--create", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout

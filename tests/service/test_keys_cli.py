@@ -14,7 +14,11 @@ from ownergate.store import open_store
 
 def _run(db: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ownergate", "--db", db, *args], capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-m", "ownergate", "--db", db, "--create", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
 
 

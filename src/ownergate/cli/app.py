@@ -23,13 +23,15 @@ app = typer.Typer(
 class State:
     """Options given before the command, shared with every command through the context."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, create: bool = False) -> None:
         self.db = db
+        self.create = create  # --create: an SQLite path that does not exist yet becomes a new store
         self._store: Store | None = None
 
-    def store(self) -> Store:
+    def store(self, create: bool = False) -> Store:
+        """The store at ``--db``; an SQLite file that does not exist is refused (exit 3) unless ``--create``."""
         if self._store is None:
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, create=create or self.create)
         return self._store
 
 
@@ -51,11 +53,18 @@ def root(
             show_default=False,
         ),
     ] = None,
+    create: Annotated[
+        bool,
+        typer.Option(
+            "--create",
+            help="Create the SQLite store if its file does not exist yet (else only `store migrate` creates one)",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    ctx.obj = State(db or load_settings().db)
+    ctx.obj = State(db or load_settings().db, create)
 
 
 def state(ctx: typer.Context) -> State:

@@ -31,7 +31,8 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     url = db or state(ctx).db
-    open_store(url).close()  # create or migrate the schema before any replica reads it
+    # Migrate the schema before any replica reads it; a missing SQLite file is refused unless --create.
+    open_store(url, create=state(ctx).create).close()
     configure(settings.log_level)
     application = create_app(url, settings)
     grpc_server = None

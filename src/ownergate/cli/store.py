@@ -16,7 +16,7 @@ app.add_typer(store_app, name="store")
 @store_app.command("migrate")
 def migrate(ctx: typer.Context) -> None:
     """Create the store or bring its schema up to date."""
-    st = state(ctx).store()  # opening migrates
+    st = state(ctx).store(create=True)  # opening creates the file if needed, and migrates
     typer.echo(f"store {st.redacted_url()} is at schema version {describe(st)['schema_version']}")
 
 

@@ -63,6 +63,8 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
         if health["status"] == "stale":
             error = "store-unavailable" if service.replica.last_error else "stale-table"
             message = service.replica.last_error or "the decision table is past its maximum staleness"
+            if service.replica.broken is not None:
+                error, message = service.replica.broken.code, str(service.replica.broken)
             return JSONResponse(status_code=503, content={"error": error, "message": message, **health})
         return JSONResponse(content=health)
 

@@ -12,6 +12,8 @@ code                     status  meaning
 ``invalid-ip``           400     the IP address (or a forwarded hop) cannot be parsed
 ``ip-unsupported-region`` 403    the address is in a country the service refuses
 ``stale-table``          503     the table is older than the maximum staleness (fail closed)
+``store-replaced``       503     the SQLite store file was replaced, moved or deleted (fail closed)
+``store-missing``        503     the SQLite store file does not exist (fail closed; never created)
 ``untrusted-forwarded-for`` 400  X-Forwarded-For arrived from a peer that is not a trusted proxy
 ``malformed-json``       400     the body is not a JSON object of strings
 ``body-too-large``       413     the body is over 4 KiB
@@ -92,6 +94,9 @@ class Checker:
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
         now = time.time() if now is None else now
+        broken = self.replica.broken
+        if broken is not None:  # whatever the staleness settings: the table's source is gone
+            return refusal(503, broken.code, f"{broken}: every check fails closed until it is back")
         if self.fail_closed and self.max_staleness > 0:
             age = self.replica.age(now)
             if age > self.max_staleness:

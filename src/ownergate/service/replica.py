@@ -5,6 +5,12 @@ PostgreSQL ``NOTIFY``, Redis pub/sub or a change made in this process. Changes t
 customers are applied in place; others reload the whole table and swap it in. If the store cannot
 be reached, the replica keeps the table it has; :meth:`Replica.age` says how long ago it was last
 known to be current, and the checker fails closed past ``OWNERGATE_MAX_STALENESS``.
+
+An SQLite store is also checked for identity on every refresh: the connection would go on reading
+the file it opened after that file is deleted, moved or replaced (``mv other.sqlite3 store.sqlite3``),
+so the replica compares the (device, inode) at the path with the file it first opened. Any
+difference sets :attr:`Replica.broken` and every check fails closed at once, whatever the
+staleness settings, until the original file is back at the path (or the service restarts).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import time
 from typing import Any
 
 from ownergate import changefeed
+from ownergate.errors import StoreMissing, StoreReplaced
 from ownergate.service.table import DecisionTable, load_table, refresh_customers
 from ownergate.store import Store, open_store
 
@@ -38,7 +45,10 @@ class Replica:
         self.seen_change = -1
         self.confirmed = 0.0  # time.time() the table was last known current; 0 = never
         self.last_error: str | None = None
+        # The store file is missing, or was replaced, moved or deleted: every check fails closed now.
+        self.broken: StoreMissing | StoreReplaced | None = None
         self.reloads = 0
+        self._file: tuple[int, int] | None = None  # (device, inode) of the SQLite file first opened
         self._store: Store | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -58,6 +68,7 @@ class Replica:
             "change": self.seen_change,
             "reloads": self.reloads,
             "last_error": self.last_error,
+            "store_file_error": None if self.broken is None else str(self.broken),
             **self.table.stats(),
         }
 
@@ -101,10 +112,15 @@ class Replica:
         """Bring the table up to date; False (and the old table kept) when the store fails."""
         try:
             if self._store is None:
-                self._store = open_store(self.db_url, migrate=not self.loaded)
+                self._store = open_store(self.db_url, migrate=not self.loaded, create=False)
+            self._check_file(self._store)
             self._catch_up(self._store)
         except Exception as exc:  # any failure of the store: keep serving what we have
             message = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            # The first sign names what happened; later ones only repeat it.
+            if isinstance(exc, StoreMissing | StoreReplaced) and self.broken is None:
+                log.error("store file missing, replaced, moved or deleted: every check fails closed: %s", exc)
+                self.broken = exc
             if message != self.last_error:
                 log.warning("decision table refresh failed, serving the last table: %s", message)
             self.last_error = message
@@ -116,7 +132,17 @@ class Replica:
                 self._store = None
             return False
         self.last_error = None
+        self.broken = None
         return True
+
+    def _check_file(self, store: Store) -> None:
+        """:class:`StoreReplaced` unless the store's file is the one this replica first opened."""
+        store.check_identity()  # the path still names the file this connection opened
+        opened = getattr(store, "opened_as", None)
+        if self._file is None:
+            self._file = opened
+        elif opened != self._file:  # reopened after a failure: onto another file
+            raise StoreReplaced(f"store file {getattr(store, 'path', '')} is not the file the service started with")
 
     def _catch_up(self, store: Store) -> None:
         checked = time.time()
@@ -154,7 +180,7 @@ class Replica:
         """Run ``wait_for_messages(channel)`` until stopped, reconnecting after a pause when it fails."""
         while not self._stop.is_set():
             try:
-                store = open_store(self.db_url, migrate=False)
+                store = open_store(self.db_url, migrate=False, create=False)
                 name = changefeed.channel(store)
                 store.close()
                 wait_for_messages(name)

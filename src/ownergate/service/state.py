@@ -55,7 +55,7 @@ class ServiceState:
         """The store for admin calls (opened on first use; StoreError when unreachable)."""
         with self._lock:
             if self._store is None:
-                self._store = open_store(self.db_url)
+                self._store = open_store(self.db_url, create=False)
             return self._store
 
     def health(self) -> dict[str, Any]:
@@ -64,6 +64,7 @@ class ServiceState:
         table = self.replica.health()
         age = self.replica.age()
         stale = self.settings.fail_closed and self.settings.max_staleness > 0 and age > self.settings.max_staleness
+        stale = stale or self.replica.broken is not None
         if stale:
             status = "stale"
         elif self.replica.last_error:

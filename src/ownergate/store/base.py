@@ -95,6 +95,11 @@ class Store(abc.ABC):
                 self._current = None
                 self._commit(tx)
 
+    def check_identity(self) -> None:
+        """:class:`~ownergate.errors.StoreError` when the store was replaced, moved or deleted since it
+        was opened (an SQLite file; a server-side store has no such identity)."""
+        return None
+
     def read(self) -> Any:
         """A read-only transaction (a consistent view of one snapshot)."""
         return self.transaction(write=False)

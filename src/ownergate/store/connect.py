@@ -14,8 +14,13 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def open_store(url: str, migrate: bool = True) -> Store:
-    """Open (and by default migrate) the store at ``url``."""
+def open_store(url: str, migrate: bool = True, create: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``.
+
+    ``create=False`` refuses an SQLite file that does not exist yet (:class:`StoreMissing`, naming
+    the path) instead of creating an empty store there: a mistyped path, or a store deleted under
+    a running service, must never read as an empty, healthy store.
+    """
     store: Store
     if url.startswith(("postgresql://", "postgres://")):
         from ownergate.store.postgres import PostgresStore
@@ -28,13 +33,13 @@ def open_store(url: str, migrate: bool = True) -> Store:
         path = path.removeprefix("/") if path.startswith("//") else path
         if not path or path == "/":
             raise ConfigError(f"store URL {url!r} names no file (use sqlite:///path/to/file.sqlite3)")
-        store = SqliteStore(url, Path(path) if path != "/:memory:" else ":memory:")
+        store = SqliteStore(url, Path(path) if path != "/:memory:" else ":memory:", create=create)
     elif "://" in url:
         raise ConfigError(f"unsupported store URL {redact(url)!r}: use sqlite:///FILE or postgresql://...")
     else:
         from ownergate.store.sqlite import SqliteStore
 
-        store = SqliteStore(f"sqlite:///{Path(url).resolve()}", url)
+        store = SqliteStore(f"sqlite:///{Path(url).resolve()}", url, create=create)
     if migrate:
         store.migrate()
     return store

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ownergate.errors import StoreError
+from ownergate.errors import StoreError, StoreMissing, StoreReplaced
 from ownergate.store.base import Params, Row, Store, Transaction
 
 
@@ -32,10 +33,15 @@ class SqliteTransaction(Transaction):
 class SqliteStore(Store):
     dialect = "sqlite"
 
-    def __init__(self, url: str, path: Path | str) -> None:
+    def __init__(self, url: str, path: Path | str, create: bool = True) -> None:
         super().__init__(url)
         self.path = str(path)
         if self.path != ":memory:":
+            if not create and not Path(self.path).exists():
+                raise StoreMissing(
+                    f"store file {self.path} does not exist: create it with `ownergate store migrate`"
+                    " (or pass --create), or correct the path"
+                )
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -45,6 +51,32 @@ class SqliteStore(Store):
             self.conn.execute("PRAGMA busy_timeout=30000")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open SQLite store {self.path}: {exc}") from exc
+        self.opened_as = self.identity()
+
+    def identity(self) -> tuple[int, int] | None:
+        """The (device, inode) of the file at the store's path now; None in memory or when no file is there."""
+        if self.path == ":memory:":
+            return None
+        try:
+            found = os.stat(self.path)
+        except OSError:
+            return None
+        return (found.st_dev, found.st_ino)
+
+    def check_identity(self) -> None:
+        """:class:`StoreError` when the path no longer names the file this connection opened.
+
+        The connection keeps reading the file it opened, even after that file is deleted, moved,
+        or replaced by another at the same path; a long-lived reader (a service replica) calls this
+        on every refresh so it never serves a store nobody can change any more.
+        """
+        if self.path == ":memory:":
+            return
+        now = self.identity()
+        if now is None:
+            raise StoreReplaced(f"store file {self.path} was deleted or moved while open")
+        if now != self.opened_as:
+            raise StoreReplaced(f"store file {self.path} was replaced by another file while open")
 
     def _begin(self, write: bool) -> Transaction:
         # IMMEDIATE takes the write lock up front so two writers never deadlock mid-transaction.
