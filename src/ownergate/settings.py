@@ -98,6 +98,12 @@ class Settings:
     # Minutes a review desk session lasts after login before the analyst logs in again
     # (OWNERGATE_REVIEW_SESSION_MINUTES).
     review_session_minutes: float
+    # PostgreSQL connections: seconds to connect (OWNERGATE_PG_CONNECT_TIMEOUT), the longest one
+    # statement may run (OWNERGATE_PG_STATEMENT_TIMEOUT) and the longest a transaction may sit idle
+    # (OWNERGATE_PG_IDLE_TIMEOUT) before the server ends it; 0 means no limit for the last two.
+    pg_connect_timeout: float = 5.0
+    pg_statement_timeout: float = 3600.0
+    pg_idle_timeout: float = 3600.0
 
 
 def load_settings() -> Settings:
@@ -116,4 +122,7 @@ def load_settings() -> Settings:
         redis_url=_env("OWNERGATE_REDIS_URL"),
         trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
         review_session_minutes=_env_float("OWNERGATE_REVIEW_SESSION_MINUTES", 480.0),
+        pg_connect_timeout=_env_float("OWNERGATE_PG_CONNECT_TIMEOUT", 5.0),
+        pg_statement_timeout=_env_float("OWNERGATE_PG_STATEMENT_TIMEOUT", 3600.0),
+        pg_idle_timeout=_env_float("OWNERGATE_PG_IDLE_TIMEOUT", 3600.0),
     )

@@ -22,10 +22,17 @@ def client(desk: Desk) -> Iterator[TestClient]:
         yield c
 
 
+def _login_csrf(client: TestClient) -> str:
+    """The login form's CSRF token (its cookie is now in the client)."""
+    found = CSRF.search(client.get("/review/login").text)
+    assert found
+    return found.group(1)
+
+
 def _login(client: TestClient, token: str) -> str:
     """Log in; returns the CSRF token of the session."""
     client.cookies.clear()
-    r = client.post("/review/login", data={"token": token, "next": "/review/"})
+    r = client.post("/review/login", data={"token": token, "next": "/review/", "csrf": _login_csrf(client)})
     assert r.status_code == 200 and r.url.path == "/review/", r.text[:500]
     found = CSRF.search(r.text)
     assert found
@@ -40,9 +47,14 @@ def _overrides(store: Store) -> list[tuple[Any, ...]]:
 def test_pages_need_a_session_and_the_cookie_is_strict(client: TestClient, desk: Desk) -> None:
     r = client.get("/review/customers/range-cn", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/review/login?next=%2Freview%2Fcustomers%2Frange-cn"
-    bad = client.post("/review/login", data={"token": "og_admin_" + "A" * 32})
+    csrf = _login_csrf(client)
+    bad = client.post("/review/login", data={"token": "og_admin_" + "A" * 32, "csrf": csrf})
     assert bad.status_code == 401 and "unknown or revoked" in bad.text
-    r = client.post("/review/login", data={"token": desk[1].analyst, "next": "//evil.example/"}, follow_redirects=False)
+    r = client.post(
+        "/review/login",
+        data={"token": desk[1].analyst, "next": "//evil.example/", "csrf": csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/review/"
     cookie = r.headers["set-cookie"]
     assert (
@@ -147,3 +159,36 @@ def test_customer_page_shows_evidence_history_and_trail(client: TestClient, desk
         assert "How the score adds up" in search.text
     assert client.get("/review/static/review.css").status_code == 200
     assert client.get("/review/static/..%2Fpages.py").status_code == 404
+
+
+def test_login_needs_its_csrf_token_and_this_site(client: TestClient, desk: Desk) -> None:
+    token = desk[1].analyst
+    client.cookies.clear()
+    # No token, or a token without its cookie (a form another site built): refused before the token is read.
+    assert client.post("/review/login", data={"token": token}).status_code == 403
+    csrf = _login_csrf(client)
+    form = {"token": token, "next": "/review/", "csrf": csrf}
+    assert client.post("/review/login", data={**form, "csrf": csrf[:-1] + "x"}).status_code == 403
+    client.cookies.clear()
+    refused = client.post("/review/login", data=form, follow_redirects=False)
+    assert (
+        refused.status_code == 403
+        and "CSRF" in refused.text
+        and "og_review" not in refused.headers.get("set-cookie", "")
+    )
+    for headers in (
+        {"Origin": "null"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "http://desk.test.evil.example"},
+        {"Referer": "https://evil.example/login.html"},
+    ):
+        csrf = _login_csrf(client)
+        r = client.post("/review/login", data={**form, "csrf": csrf}, headers=headers, follow_redirects=False)
+        assert r.status_code == 403 and "another site" in r.text, headers
+        assert "og_review" not in r.headers.get("set-cookie", "")
+    # The same site, by Origin or by Referer alone: logged in.
+    for headers in ({"Origin": "http://desk.test"}, {"Referer": "http://desk.test/review/login"}):
+        client.cookies.clear()
+        csrf = _login_csrf(client)
+        r = client.post("/review/login", data={**form, "csrf": csrf}, headers=headers, follow_redirects=False)
+        assert r.status_code == 303 and "og_review=" in r.headers["set-cookie"], headers

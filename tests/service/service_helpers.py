@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -114,3 +117,72 @@ def wait_for(predicate: Any, timeout: float) -> float:
         assert time.monotonic() - started < timeout, f"not reached within {timeout} s"
         time.sleep(0.02)
     return time.monotonic() - started
+
+
+class TcpProxy:
+    """A loopback TCP proxy in a thread, which the test can cut like a network failure, or turn into
+    a black hole (bytes in both directions silently dropped, connections left open) and restore."""
+
+    def __init__(self, target_port: int) -> None:
+        self.port = free_port()
+        self.target_port = target_port
+        self.loop = asyncio.new_event_loop()
+        self.writers: list[asyncio.StreamWriter] = []
+        self.dropping = False
+        self.server: asyncio.base_events.Server | None = None
+        ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
+        self.thread.start()
+        ready.wait(5)
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.server = self.loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port))
+        ready.set()
+        self.loop.run_forever()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        self.writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(Exception):
+                while data := await src.read(65536):
+                    if self.dropping:
+                        continue  # lost on the way: nobody is told
+                    dst.write(data)
+                    await dst.drain()
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    def cut(self) -> None:
+        """Stop accepting and drop every open connection."""
+
+        def close() -> None:
+            assert self.server is not None
+            self.server.close()
+            for writer in self.writers:
+                writer.transport.abort()
+
+        self.loop.call_soon_threadsafe(close)
+        time.sleep(0.2)
+
+    def blackhole(self) -> None:
+        """From now on, drop every byte silently (new connections are accepted, then hear nothing)."""
+        self.dropping = True
+
+    def restore(self) -> None:
+        self.dropping = False
+
+    def stop(self) -> None:
+        def close_all() -> None:
+            if self.server is not None:
+                self.server.close()
+            for writer in self.writers:
+                writer.transport.abort()
+            self.loop.call_later(0.05, self.loop.stop)  # one more turn lets the aborted sockets close
+
+        self.loop.call_soon_threadsafe(close_all)
+        self.thread.join(5)
+        self.loop.close()

@@ -3,9 +3,6 @@ and a replica that loses its store keeps serving, reports the table's age and th
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-from service_helpers import free_port, seed_gate, serve_process, tokens, wait_for
+from service_helpers import TcpProxy, seed_gate, serve_process, tokens, wait_for
 
 from ownergate.store import open_store
 
@@ -57,57 +54,6 @@ def test_override_on_one_replica_reaches_the_other_within_a_second(pg_url: str, 
         assert time.monotonic() - approved_at < 1.0, took
         body = httpx.post(f"{second}/v1/check", json={"api_key": key}).json()
         assert body["reasons"][0]["code"] == "override"
-
-
-class TcpProxy:
-    """A loopback TCP proxy in a thread, which the test can cut like a network failure."""
-
-    def __init__(self, target_port: int) -> None:
-        self.port = free_port()
-        self.target_port = target_port
-        self.loop = asyncio.new_event_loop()
-        self.writers: list[asyncio.StreamWriter] = []
-        self.server: asyncio.base_events.Server | None = None
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(5)
-
-    def _run(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.server = self.loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port))
-        ready.set()
-        self.loop.run_forever()
-
-    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        self.writers += [writer, up_writer]
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            with contextlib.suppress(Exception):
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            dst.close()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-
-    def cut(self) -> None:
-        """Stop accepting and drop every open connection."""
-
-        def close() -> None:
-            assert self.server is not None
-            self.server.close()
-            for writer in self.writers:
-                writer.transport.abort()
-
-        self.loop.call_soon_threadsafe(close)
-        time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        self.loop.close()
 
 
 @pytest.fixture
@@ -160,3 +106,42 @@ def test_store_lost_keeps_serving_when_fail_open_is_chosen(pg_url: str) -> None:
         assert httpx.post(f"{base}/v1/check", json={"api_key": key}).status_code == 200
         assert httpx.get(f"{base}/healthz").json()["table"]["table_age_seconds"] > 1
     store.close()
+
+
+def test_replica_recovers_within_5_s_of_a_silent_network_returning(pg_url: str, proxy: TcpProxy) -> None:
+    store = open_store(pg_url)
+    gate = seed_gate(store)
+    store.close()
+    parts = urlsplit(pg_url)
+    via_proxy = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
+    with serve_process(via_proxy, OWNERGATE_MAX_STALENESS="2", OWNERGATE_FAIL_CLOSED="1") as base:
+        key = gate.keys["gb-widgets"]
+        assert httpx.post(f"{base}/v1/check", json={"api_key": key}).status_code == 200
+        proxy.blackhole()  # no reset, no error: the bytes just never arrive
+        wait_for(lambda: httpx.post(f"{base}/v1/check", json={"api_key": key}).status_code == 503, 8.0)
+        assert httpx.post(f"{base}/v1/check", json={"api_key": key}).json()["reasons"][0]["code"] == "stale-table"
+        time.sleep(3)  # the network stays down a while: reconnect attempts time out
+        proxy.restore()
+        took = wait_for(lambda: httpx.post(f"{base}/v1/check", json={"api_key": key}).status_code == 200, 5.0)
+        assert took < 5.0
+        assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
+
+
+def test_postgres_connections_carry_timeouts_and_keepalives(pg_url: str) -> None:
+    store = open_store(pg_url)
+    try:
+        params = store.conn.info.get_parameters()  # type: ignore[attr-defined]
+        assert params["keepalives"] == "1" and params["tcp_user_timeout"] == "30000"
+        assert {"keepalives_idle", "keepalives_interval", "keepalives_count", "connect_timeout"} <= set(params)
+        with store.read() as tx:
+            assert tx.scalar("SHOW statement_timeout") == "1h"
+            assert tx.scalar("SHOW idle_in_transaction_session_timeout") == "1h"
+    finally:
+        store.close()
+    own = open_store(pg_url + "&options=-c%20statement_timeout%3D1500&keepalives_idle=30", migrate=False)
+    try:
+        with own.read() as tx:
+            assert tx.scalar("SHOW statement_timeout") == "1500ms"  # the URL's own settings win
+        assert own.conn.info.get_parameters()["keepalives_idle"] == "30"  # type: ignore[attr-defined]
+    finally:
+        own.close()

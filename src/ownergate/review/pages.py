@@ -16,9 +16,10 @@ from ownergate.service.auth import Role
 PAGE = 500  # queue rows shown at once
 
 
-def login_page(message: str = "", next_url: str = "/review/") -> str:
+def login_page(csrf: str, message: str = "", next_url: str = "/review/") -> str:
     body = (
         '<form method="post" action="/review/login" class="card">'
+        f'<input type="hidden" name="csrf" value="{e(csrf)}">'
         f'<input type="hidden" name="next" value="{e(next_url)}">'
         '<p><label for="token">Admin token</label>'
         '<input id="token" name="token" type="password" autocomplete="off" required'

@@ -1,8 +1,9 @@
 """The review desk's routes under ``/review/``: thin handlers over the library, HTML out.
 
-GET pages need a session (else they redirect to the login form); every POST but the login needs
-the session's CSRF token, and a POST whose ``Origin`` names another site is refused. Errors of
-``ownergate.errors`` become an HTML page with their HTTP status.
+GET pages need a session (else they redirect to the login form); every POST needs a CSRF token (the
+session's, or the login form's own double-submit token for the login), and a POST whose ``Origin``
+is ``null`` or names another site, or that has no ``Origin`` and a ``Referer`` from another site, is
+refused. Errors of ``ownergate.errors`` become an HTML page with their HTTP status.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ownergate.errors import AuthenticationError, InputError, NotFoundError, Own
 from ownergate.matching.screen import index_for_store
 from ownergate.review import dossier, pages, queue, sessions
 from ownergate.review.html import url
-from ownergate.review.sessions import COOKIE, Session
+from ownergate.review.sessions import COOKIE, LOGIN_COOKIE, Session
 from ownergate.service.auth import Role, require
 from ownergate.store import Store
 
@@ -50,7 +51,7 @@ class HtmlErrors(APIRoute):
                 if request.method == "GET":
                     target = url("/review/login", next=request.url.path)
                     return RedirectResponse(target, status_code=303)
-                response = HTMLResponse(pages.login_page(exc.message), status_code=401)
+                response = _login_response(request, exc.message, "/review/", 401)
             except OwnergateError as exc:
                 current = getattr(request.state, "review_session", None)
                 response = HTMLResponse(pages.error_page(exc.http_status, exc.message, current), exc.http_status)
@@ -81,11 +82,26 @@ def _session(request: Request) -> Session:
     return found
 
 
+def _from_this_site(request: Request) -> None:
+    """:class:`PermissionDenied` for a POST whose ``Origin`` (or, without one, ``Referer``) is another site.
+
+    ``Origin: null`` (a sandboxed frame, a data: URL, some redirects) is another site too. A request
+    with neither header (not a browser) is judged by its CSRF token alone.
+    """
+    host = request.headers.get("host")
+    origin = request.headers.get("origin")
+    if origin is not None:
+        if origin.strip().lower() == "null" or urlsplit(origin).netloc != host:
+            raise PermissionDenied("a form posted from another site is refused")
+        return
+    referer = request.headers.get("referer")
+    if referer is not None and urlsplit(referer).netloc != host:
+        raise PermissionDenied("a form posted from another site is refused")
+
+
 async def _form(request: Request) -> dict[str, str]:
     """The posted form (urlencoded), after checking that it comes from this site."""
-    origin = request.headers.get("origin")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.headers.get("host"):
-        raise PermissionDenied("a form posted from another site is refused")
+    _from_this_site(request)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
         raise InputError("forms are posted as application/x-www-form-urlencoded")
     body = (await request.body()).decode("utf-8", "replace")
@@ -108,13 +124,24 @@ def _back(path: str, flash: str) -> RedirectResponse:
 # -- login ---------------------------------------------------------------------------------------
 
 
+def _login_response(request: Request, message: str, next_url: str, status: int = 200) -> HTMLResponse:
+    """The login form with its CSRF token, which also goes to the browser as a cookie (double submit)."""
+    token = sessions.login_token(request.cookies.get(LOGIN_COOKIE))
+    response = HTMLResponse(pages.login_page(token, message, next_url), status_code=status)
+    response.set_cookie(
+        LOGIN_COOKIE, token, path="/review", httponly=True, samesite="strict", secure=request.url.scheme == "https"
+    )
+    return response
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(next: str = "/review/") -> HTMLResponse:
-    return HTMLResponse(pages.login_page(next_url=next))
+def login_form(request: Request, next: str = "/review/") -> HTMLResponse:
+    return _login_response(request, "", next)
 
 
 @router.post("/login")
 def login(request: Request, form: Form) -> Response:
+    sessions.check_login_csrf(request.cookies.get(LOGIN_COOKIE), form.get("csrf"))
     session_id, found = sessions.login(_store(request), form.get("token", ""), _now(), _lifetime(request))
     target = form.get("next", "")
     if not target.startswith("/review/") or target.startswith("//"):
@@ -129,6 +156,7 @@ def login(request: Request, form: Form) -> Response:
         samesite="strict",
         secure=request.url.scheme == "https",
     )
+    response.delete_cookie(LOGIN_COOKIE, path="/review")
     log.info("review login", extra={"fields": {"actor": found.actor.name, "role": found.actor.role.value}})
     return response
 

@@ -4,6 +4,10 @@ The session id is 192 random bits handed to the browser once (in an HttpOnly, Sa
 cookie); the store keeps only its SHA-256 digest, the admin token it was opened with, a CSRF
 token and an expiry. A session ends at its expiry, at logout, or as soon as its admin token is
 revoked. Every form carries the session's CSRF token, compared in constant time on each POST.
+
+The login form, which comes before any session, carries a token of its own (double submit): the
+login page sets it in an HttpOnly, SameSite=Strict cookie and in a hidden field, and a login is
+accepted only when the two match, so another site cannot log a browser in to its own account.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from ownergate.service.auth import Actor, Role
 from ownergate.store import Store
 
 COOKIE = "og_review"
+LOGIN_COOKIE = "og_login"  # the login form's CSRF token (double submit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,19 @@ def logout(store: Store, session_id: str | None, now: datetime) -> None:
             "UPDATE review_sessions SET ended_at = ? WHERE session_hash = ? AND ended_at IS NULL",
             (now.isoformat(timespec="seconds"), credentials.digest(session_id)),
         )
+
+
+def login_token(current: str | None) -> str:
+    """The login form's CSRF token: the browser's current one when it is well formed, else a new one."""
+    if current and 20 <= len(current) <= 64 and current.replace("-", "").replace("_", "").isalnum():
+        return current
+    return secrets.token_urlsafe(24)
+
+
+def check_login_csrf(cookie: str | None, presented: str | None) -> None:
+    """:class:`PermissionDenied` unless the login form's token matches its cookie (constant-time compare)."""
+    if not cookie or not presented or not hmac.compare_digest(presented.encode("utf-8"), cookie.encode("utf-8")):
+        raise PermissionDenied("the login form's CSRF token is missing or wrong: reload the login page and try again")
 
 
 def check_csrf(session: Session, presented: str | None) -> None:

@@ -11,6 +11,13 @@ the file it opened after that file is deleted, moved or replaced (``mv other.sql
 so the replica compares the (device, inode) at the path with the file it first opened. Any
 difference sets :attr:`Replica.broken` and every check fails closed at once, whatever the
 staleness settings, until the original file is back at the path (or the service restarts).
+
+A network that silently drops bytes leaves a PostgreSQL call waiting for an answer that never comes
+(the server sees no query, so its own timeouts never fire). A watchdog thread gives each refresh
+step a deadline (:data:`POLL_DEADLINE` for reading the change counter, :data:`RELOAD_DEADLINE` for
+loading verdicts) and cuts the connection past it; the refresher then reconnects, each attempt
+bounded by :data:`CONNECT_TIMEOUT`, so the replica is current again within seconds of the network
+coming back.
 """
 
 from __future__ import annotations
@@ -32,6 +39,9 @@ log = logging.getLogger("ownergate.service.replica")
 POLL_SECONDS = 0.25
 INCREMENTAL_LIMIT = 1000  # more changed customers than this: reload everything
 _RETRY_SECONDS = 1.0
+POLL_DEADLINE = 2.0  # seconds the change-counter read may take before the connection is cut
+RELOAD_DEADLINE = 120.0  # seconds a reload (or a refresh of some customers) may take
+CONNECT_TIMEOUT = 2.0  # seconds per PostgreSQL connection attempt (libpq's smallest)
 
 
 class Replica:
@@ -50,6 +60,7 @@ class Replica:
         self.reloads = 0
         self._file: tuple[int, int] | None = None  # (device, inode) of the SQLite file first opened
         self._store: Store | None = None
+        self._deadline: float | None = None  # time.monotonic() by which the current step must end
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -79,6 +90,7 @@ class Replica:
         self.refresh()
         changefeed.add_waker(self._wake)
         self._spawn(self._run, "ownergate-refresh")
+        self._spawn(self._watch, "ownergate-watchdog")
         if self.redis_url:
             self._spawn(self._listen_redis, "ownergate-redis")
         elif self.db_url.startswith(("postgresql://", "postgres://")):
@@ -108,14 +120,29 @@ class Replica:
             if not self._stop.is_set():
                 self.refresh()
 
+    def _watch(self) -> None:
+        """Cut the store's connection when a refresh step runs past its deadline (a silent network)."""
+        while not self._stop.wait(0.1):
+            deadline, store = self._deadline, self._store
+            if deadline is not None and store is not None and time.monotonic() > deadline:
+                log.warning("decision table refresh past its deadline: cutting the store connection")
+                self._deadline = None
+                store.interrupt()
+
+    def _arm(self, seconds: float | None) -> None:
+        self._deadline = None if seconds is None else time.monotonic() + seconds
+
     def refresh(self) -> bool:
         """Bring the table up to date; False (and the old table kept) when the store fails."""
         try:
             if self._store is None:
-                self._store = open_store(self.db_url, migrate=not self.loaded, create=False)
+                self._store = open_store(
+                    self.db_url, migrate=not self.loaded, create=False, connect_timeout=CONNECT_TIMEOUT
+                )
             self._check_file(self._store)
             self._catch_up(self._store)
         except Exception as exc:  # any failure of the store: keep serving what we have
+            self._arm(None)
             message = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
             # The first sign names what happened; later ones only repeat it.
             if isinstance(exc, StoreMissing | StoreReplaced) and self.broken is None:
@@ -131,6 +158,7 @@ class Replica:
                     log.debug("closing the failed store connection failed too")
                 self._store = None
             return False
+        self._arm(None)
         self.last_error = None
         self.broken = None
         return True
@@ -146,6 +174,7 @@ class Replica:
 
     def _catch_up(self, store: Store) -> None:
         checked = time.time()
+        self._arm(POLL_DEADLINE)
         with store.read() as tx:
             latest = int(tx.scalar("SELECT COALESCE(MAX(id), 0) FROM decision_changes"))
             changed: set[str] | None = set()
@@ -158,6 +187,7 @@ class Replica:
                         changed = None
                         break
                     changed.update(json.loads(ids))
+        self._arm(RELOAD_DEADLINE)
         if not self.loaded or changed is None or len(changed) > INCREMENTAL_LIMIT:
             self.table = load_table(store)
             # Move the table's objects out of the collector's sight: a full collection over 100,000s
@@ -192,7 +222,7 @@ class Replica:
         import psycopg
 
         def wait(name: str) -> None:
-            with psycopg.connect(_conninfo(self.db_url), autocommit=True, connect_timeout=5) as conn:
+            with psycopg.connect(_conninfo(self.db_url), autocommit=True) as conn:
                 conn.execute(f'LISTEN "{name}"')
                 while not self._stop.is_set():
                     for _ in conn.notifies(timeout=1.0, stop_after=1):
@@ -219,9 +249,12 @@ class Replica:
 
 
 def _conninfo(url: str) -> str:
-    """A PostgreSQL store URL without ownergate's own ``schema`` parameter."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+    """A PostgreSQL store URL without ownergate's own ``schema`` parameter, with the store's timeouts."""
+    from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+    from ownergate.store.postgres import connection_params
 
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "schema"]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    query = {k: v for k, v in parse_qsl(parts.query) if k != "schema"}
+    params = connection_params(query, CONNECT_TIMEOUT)
+    return urlunsplit(parts._replace(query=urlencode(params, quote_via=quote)))

@@ -100,6 +100,11 @@ class Store(abc.ABC):
         was opened (an SQLite file; a server-side store has no such identity)."""
         return None
 
+    def interrupt(self) -> None:
+        """Make a call that waits on this store's connection in another thread fail now (PostgreSQL:
+        the socket is cut); the store must be closed and opened again afterwards."""
+        return None
+
     def read(self) -> Any:
         """A read-only transaction (a consistent view of one snapshot)."""
         return self.transaction(write=False)

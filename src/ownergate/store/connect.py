@@ -14,9 +14,10 @@ def redact(url: str) -> str:
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
-def open_store(url: str, migrate: bool = True, create: bool = True) -> Store:
+def open_store(url: str, migrate: bool = True, create: bool = True, connect_timeout: float | None = None) -> Store:
     """Open (and by default migrate) the store at ``url``.
 
+    ``connect_timeout`` overrides ``OWNERGATE_PG_CONNECT_TIMEOUT`` for a PostgreSQL store.
     ``create=False`` refuses an SQLite file that does not exist yet (:class:`StoreMissing`, naming
     the path) instead of creating an empty store there: a mistyped path, or a store deleted under
     a running service, must never read as an empty, healthy store.
@@ -25,7 +26,7 @@ def open_store(url: str, migrate: bool = True, create: bool = True) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from ownergate.store.postgres import PostgresStore
 
-        store = PostgresStore(url)
+        store = PostgresStore(url, connect_timeout)
     elif url.startswith("sqlite://"):
         from ownergate.store.sqlite import SqliteStore
 

@@ -2,14 +2,23 @@
 
 A URL may carry ``?schema=NAME``: the store then lives in that schema (created when
 missing), which is how tests isolate themselves on one database.
+
+Every connection is bounded, so a dead server or a silent network can never hang a caller for
+good: a connect timeout (``OWNERGATE_PG_CONNECT_TIMEOUT``), server-side statement and
+idle-in-transaction timeouts (``OWNERGATE_PG_STATEMENT_TIMEOUT``, ``OWNERGATE_PG_IDLE_TIMEOUT``),
+TCP keepalives (first probe after 10 s idle, every 5 s, 3 unanswered end the connection) and a TCP
+user timeout (30 s of unacknowledged data end it). Parameters the URL sets itself win. A reader in
+another thread can also cut a connection that waits on a silent peer (:meth:`PostgresStore.interrupt`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
@@ -17,6 +26,35 @@ from ownergate.errors import ConfigError, StoreError
 from ownergate.store.base import Params, Row, Store, Transaction
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+# libpq's TCP settings: dead peers are found by the kernel, not by waiting forever.
+KEEPALIVES = {
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "30000",  # milliseconds
+}
+
+
+def connection_params(query: dict[str, str], connect_timeout: float | None = None) -> dict[str, str]:
+    """libpq parameters for a store connection: the URL's own, then ownergate's timeouts and keepalives."""
+    from ownergate.settings import load_settings
+
+    settings = load_settings()
+    timeout = settings.pg_connect_timeout if connect_timeout is None else connect_timeout
+    server = [
+        f"-c statement_timeout={int(settings.pg_statement_timeout * 1000)}",
+        f"-c idle_in_transaction_session_timeout={int(settings.pg_idle_timeout * 1000)}",
+    ]
+    params = {
+        **KEEPALIVES,
+        "connect_timeout": str(max(2, round(timeout))),  # libpq's smallest is 2 s
+        "options": " ".join(server),
+    }
+    if "options" in query:
+        params["options"] = f"{params['options']} {query['options']}"  # later -c settings win
+    return {**params, **{k: v for k, v in query.items() if k != "options"}}
 
 
 def _placeholders(sql: str) -> str:
@@ -52,16 +90,17 @@ class PostgresTransaction(Transaction):
 class PostgresStore(Store):
     dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, connect_timeout: float | None = None) -> None:
         super().__init__(url)
         parts = urlsplit(url)
         query = dict(parse_qsl(parts.query))
         self.schema = query.pop("schema", None)
         if self.schema is not None and not _SCHEMA_NAME.match(self.schema):
             raise ConfigError(f"invalid PostgreSQL schema name {self.schema!r} in the store URL")
-        conninfo = urlunsplit(parts._replace(query=urlencode(query)))
+        params = connection_params(query, connect_timeout)
+        conninfo = urlunsplit(parts._replace(query=urlencode(params, quote_via=quote)))
         try:
-            self.conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=10)
+            self.conn = psycopg.connect(conninfo, autocommit=True)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {self.redacted_url()}: {exc}") from exc
         if self.schema:
@@ -80,6 +119,24 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+    def interrupt(self) -> None:
+        """Cut this connection's socket, from any thread: a call waiting on a silent peer fails at once.
+
+        The server may never see a cancel request over a network that drops bytes, so the socket
+        itself is shut down (through a duplicate of its descriptor); the connection is unusable
+        afterwards and its owner opens a new one.
+        """
+        try:
+            duplicate = socket.socket(fileno=os.dup(self.conn.pgconn.socket))
+        except (OSError, psycopg.Error):
+            return  # already closed
+        try:
+            duplicate.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        finally:
+            duplicate.close()
 
     def drop_schema(self) -> None:
         """Remove this store's schema and everything in it (tests use this to clean up)."""
