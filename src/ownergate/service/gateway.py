@@ -6,7 +6,9 @@ no validation framework on the hot path):
 - ``/v1/authz/nginx``: nginx ``auth_request`` (any method; headers only; 2xx allows);
 - ``/v1/authz/envoy/...``: Envoy's HTTP external authorisation (the original path is appended).
 
-Every other request passes to FastAPI, after a body-size limit. Each answer carries the verdict
+Every other request passes to FastAPI, after a body-size limit and, for a JSON body, a nesting
+limit (:data:`JSON_DEPTH_LIMIT`: deeper bodies are a 400, never a parser's RecursionError). Each
+answer carries the verdict
 (``x-ownergate-decision``, ``x-ownergate-reasons`` headers) and an ``x-request-id``.
 """
 
@@ -14,9 +16,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+import numpy as np
 
 from ownergate.errors import InputError
 from ownergate.service.address import TrustedProxies, UntrustedForwarding, client_ip
@@ -31,6 +36,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 CHECK_BODY_LIMIT = 4096  # a check is two short strings
 BODY_LIMIT = 1 << 20  # every other request
+JSON_DEPTH_LIMIT = 64  # arrays and objects inside each other; no ownergate request needs more than a few
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 log = logging.getLogger("ownergate.service.gateway")
 
 
@@ -40,6 +48,26 @@ class TooLarge(Exception):
 
 def headers_of(scope: Scope) -> dict[bytes, bytes]:
     return dict(scope.get("headers") or ())
+
+
+def json_depth(body: bytes) -> int:
+    """How deep arrays and objects nest in a JSON text (brackets inside strings do not count).
+
+    Linear and in C (a regular expression, ``bytes.translate``, a numpy running sum), so a
+    hostile body costs no more than reading it; used to refuse a body before any parser recurses.
+    """
+    if body.count(b"[") + body.count(b"{") < JSON_DEPTH_LIMIT:
+        return 0  # cannot reach the limit: the common case costs two counts
+    brackets = _JSON_STRING.sub(b"", body).translate(None, delete=_NOT_BRACKETS)
+    if not brackets:
+        return 0
+    codes = np.frombuffer(brackets, dtype=np.uint8)
+    steps = np.where((codes == ord("[")) | (codes == ord("{")), 1, -1).astype(np.int64)
+    return int(np.cumsum(steps).max())
+
+
+def too_deep(body: bytes) -> bool:
+    return json_depth(body) > JSON_DEPTH_LIMIT
 
 
 def key_from_headers(headers: dict[bytes, bytes]) -> str | None:
@@ -57,9 +85,11 @@ def answer(
     api_key: Any = None
     ip: Any = None
     if body.strip():
+        if too_deep(body):
+            return refusal(400, "malformed-json", f"the request body nests deeper than {JSON_DEPTH_LIMIT} levels")
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return refusal(400, "malformed-json", "the request body is not valid JSON")
         if not isinstance(data, dict):
             return refusal(400, "malformed-json", "the request body must be a JSON object")
@@ -187,6 +217,12 @@ class GatewayLayer:
             body = await read_body(receive, BODY_LIMIT) if scope["method"] not in ("GET", "HEAD") else b""
         except TooLarge:
             await _too_large(send, rid)
+            return
+        content_type = headers.get(b"content-type", b"").lower()
+        if body and (not content_type or b"json" in content_type) and too_deep(body):
+            message = f"the JSON body nests deeper than {JSON_DEPTH_LIMIT} levels"
+            payload = json.dumps({"error": "json-too-deep", "message": message}).encode()
+            await respond(send, 400, payload, [(b"content-type", b"application/json"), (b"x-request-id", rid.encode())])
             return
         replayed = False
 
