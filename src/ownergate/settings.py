@@ -64,6 +64,11 @@ def secret_from_env(name: str) -> str | None:
     return _env(name)
 
 
+def export_db_for_workers(url: str) -> None:
+    """Hand the store URL to ``serve --workers`` processes, which read their settings afresh."""
+    os.environ["OWNERGATE_DB"] = url
+
+
 def default_db_url() -> str:
     """An SQLite file in the user's data directory."""
     return f"sqlite:///{Path(platformdirs.user_data_dir('ownergate')) / _DEFAULT_DB_FILE}"
@@ -101,6 +106,10 @@ class Settings:
     # PostgreSQL connections: seconds to connect (OWNERGATE_PG_CONNECT_TIMEOUT), the longest one
     # statement may run (OWNERGATE_PG_STATEMENT_TIMEOUT) and the longest a transaction may sit idle
     # (OWNERGATE_PG_IDLE_TIMEOUT) before the server ends it; 0 means no limit for the last two.
+    # Seconds `ownergate serve` waits for a request's headers (OWNERGATE_HEADER_TIMEOUT) and for its
+    # whole body (OWNERGATE_BODY_TIMEOUT) before answering 408 and closing the connection.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
     pg_connect_timeout: float = 5.0
     pg_statement_timeout: float = 3600.0
     pg_idle_timeout: float = 3600.0
@@ -122,6 +131,8 @@ def load_settings() -> Settings:
         redis_url=_env("OWNERGATE_REDIS_URL"),
         trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
         review_session_minutes=_env_float("OWNERGATE_REVIEW_SESSION_MINUTES", 480.0),
+        header_timeout=_env_float("OWNERGATE_HEADER_TIMEOUT", 10.0),
+        body_timeout=_env_float("OWNERGATE_BODY_TIMEOUT", 30.0),
         pg_connect_timeout=_env_float("OWNERGATE_PG_CONNECT_TIMEOUT", 5.0),
         pg_statement_timeout=_env_float("OWNERGATE_PG_STATEMENT_TIMEOUT", 3600.0),
         pg_idle_timeout=_env_float("OWNERGATE_PG_IDLE_TIMEOUT", 3600.0),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ownergate.cli.app import app, state
-from ownergate.settings import load_settings
+from ownergate.errors import InputError
+from ownergate.settings import export_db_for_workers, load_settings
 
 
 @app.command("serve")
@@ -19,14 +20,19 @@ def serve(
     grpc_port: Annotated[
         int | None, typer.Option("--grpc-port", help="Also serve Envoy ext_authz gRPC on this port")
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", help="HTTP worker processes, each with its own decision table replica")
+    ] = 1,
 ) -> None:
     """Serve the decision service (/v1/check, gateway adapters, admin API) over HTTP."""
     import uvicorn
 
-    from ownergate.service.app import create_app
     from ownergate.service.logs import configure
+    from ownergate.service.protocol import DEFAULT_PROTOCOL
     from ownergate.store import open_store
 
+    if not 1 <= workers <= 256:
+        raise InputError(f"--workers {workers}: give a number of processes from 1 to 256")
     settings = load_settings()
     host = host or settings.host
     port = port or settings.port
@@ -34,32 +40,46 @@ def serve(
     # Migrate the schema before any replica reads it; a missing SQLite file is refused unless --create.
     open_store(url, create=state(ctx).create).close()
     configure(settings.log_level)
-    application = create_app(url, settings)
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": settings.log_level.lower(),
+        "access_log": False,
+        "loop": _loop(),
+        "http": DEFAULT_PROTOCOL,  # uvicorn's protocol with a deadline on request headers
+        "log_config": None,
+        # ownergate reads X-Forwarded-For itself (OWNERGATE_TRUSTED_PROXIES): uvicorn's own rewrite
+        # would replace the peer by the forwarded address before that check could see the proxy.
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_keep_alive": 5,
+    }
     grpc_server = None
+    if workers == 1:
+        from ownergate.service.app import create_app
+
+        application = create_app(url, settings)
+        service = application.state.service
+    else:
+        from ownergate.service.state import ServiceState
+
+        export_db_for_workers(url)  # each worker builds its app from the settings (app_from_settings)
+        service = ServiceState(url, settings)  # the gRPC server's own replica, in this process
     if grpc_port is not None:
         from ownergate.service.ext_authz import start_grpc
 
-        grpc_server = start_grpc(application.state.service, host, grpc_port)
+        grpc_server = start_grpc(service, host, grpc_port)
         typer.echo(f"ownergate ext_authz gRPC on {host}:{grpc_port}")
-    typer.echo(f"ownergate serving on http://{host}:{port}/", err=False)
+    typer.echo(f"ownergate serving on http://{host}:{port}/" + (f" with {workers} workers" if workers > 1 else ""))
     try:
-        uvicorn.run(
-            application,
-            host=host,
-            port=port,
-            log_level=settings.log_level.lower(),
-            access_log=False,
-            loop=_loop(),
-            http=_http(),
-            log_config=None,
-            # ownergate reads X-Forwarded-For itself (OWNERGATE_TRUSTED_PROXIES): uvicorn's own rewrite
-            # would replace the peer by the forwarded address before that check could see the proxy.
-            proxy_headers=False,
-            server_header=False,
-        )
+        if workers == 1:
+            uvicorn.run(application, **options)
+        else:
+            uvicorn.run("ownergate.service.app:app_from_settings", factory=True, workers=workers, **options)
     finally:
         if grpc_server is not None:
             grpc_server.stop(1)
+            service.stop()
 
 
 def _loop() -> str:
@@ -68,11 +88,3 @@ def _loop() -> str:
     except ImportError:
         return "asyncio"
     return "uvloop"
-
-
-def _http() -> str:
-    try:
-        import httptools  # noqa: F401
-    except ImportError:
-        return "h11"
-    return "httptools"

@@ -79,3 +79,9 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
     mount_review_desk(app)  # the review desk's pages under /review/
     app.add_middleware(GatewayLayer, service=service)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The service over ``OWNERGATE_DB``: the factory each ``serve --workers`` process calls."""
+    settings = load_settings()
+    return create_app(settings.db, settings)

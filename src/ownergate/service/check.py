@@ -17,6 +17,7 @@ code                     status  meaning
 ``untrusted-forwarded-for`` 400  X-Forwarded-For arrived from a peer that is not a trusted proxy
 ``malformed-json``       400     the body is not a JSON object of strings
 ``body-too-large``       413     the body is over 4 KiB
+``body-timeout``         408     the body did not arrive within ``OWNERGATE_BODY_TIMEOUT``
 =======================  ======  ====================================================
 """
 

@@ -14,6 +14,7 @@ answer carries the verdict
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -44,6 +45,10 @@ log = logging.getLogger("ownergate.service.gateway")
 
 class TooLarge(Exception):
     pass
+
+
+class TooSlow(Exception):
+    """The body did not arrive within ``OWNERGATE_BODY_TIMEOUT``."""
 
 
 def headers_of(scope: Scope) -> dict[bytes, bytes]:
@@ -116,11 +121,20 @@ def _endpoint(scope: Scope) -> str | None:
     return None
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
+async def read_body(receive: Receive, limit: int, timeout: float = 0) -> bytes:
+    """The whole body: :class:`TooLarge` past ``limit`` bytes, :class:`TooSlow` past ``timeout`` seconds (0: none)."""
     chunks: list[bytes] = []
     size = 0
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
     while True:
-        message = await receive()
+        if timeout > 0:
+            try:
+                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0))
+            except TimeoutError:
+                raise TooSlow from None
+        else:
+            message = await receive()
         if message["type"] != "http.request":
             break
         chunk = message.get("body", b"")
@@ -181,17 +195,22 @@ class GatewayLayer:
     ) -> None:
         started = time.perf_counter()
         service = self.service
+        extra: list[tuple[bytes, bytes]] = []
         try:
-            body = await read_body(receive, CHECK_BODY_LIMIT) if endpoint == "check" else b""
+            timeout = service.settings.body_timeout
+            body = await read_body(receive, CHECK_BODY_LIMIT, timeout) if endpoint == "check" else b""
             client = scope.get("client")
             verdict = answer(service.checker(), service.trusted, body, headers, client[0] if client else None)
         except TooLarge:
             verdict = refusal(413, "body-too-large", f"a check body is at most {CHECK_BODY_LIMIT} bytes")
+        except TooSlow:
+            verdict = refusal(408, "body-timeout", f"the body did not arrive within {timeout:g} s")
+            extra = [(b"connection", b"close")]
         status = verdict.status
         if endpoint == "nginx" and not verdict.allow and status != 401:
             status = 403  # auth_request passes only 401 and 403 on; anything else becomes a 500
         payload = json.dumps(verdict.as_dict()).encode()
-        await respond(send, status, payload, verdict_headers(verdict, rid))
+        await respond(send, status, payload, verdict_headers(verdict, rid) + extra)
         elapsed = time.perf_counter() - started
         service.metrics.observe(endpoint, verdict.decision, status, elapsed)
         if not verdict.allow:
@@ -213,10 +232,17 @@ class GatewayLayer:
         if declared is not None and (not declared.isdigit() or int(declared) > BODY_LIMIT):
             await _too_large(send, rid)
             return
+        timeout = self.service.settings.body_timeout
         try:
-            body = await read_body(receive, BODY_LIMIT) if scope["method"] not in ("GET", "HEAD") else b""
+            body = await read_body(receive, BODY_LIMIT, timeout) if scope["method"] not in ("GET", "HEAD") else b""
         except TooLarge:
             await _too_large(send, rid)
+            return
+        except TooSlow:
+            message = f"the body did not arrive within {timeout:g} s"
+            payload = json.dumps({"error": "body-timeout", "message": message}).encode()
+            close = [(b"content-type", b"application/json"), (b"x-request-id", rid.encode()), (b"connection", b"close")]
+            await respond(send, 408, payload, close)
             return
         content_type = headers.get(b"content-type", b"").lower()
         if body and (not content_type or b"json" in content_type) and too_deep(body):
