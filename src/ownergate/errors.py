@@ -7,7 +7,7 @@
     ├── InputError                 exit 3, HTTP 400   user-supplied data is malformed
     │   ├── SourceFormatError      exit 3, HTTP 400   a list or ownership file cannot be read
     │   ├── PolicyError            exit 3, HTTP 400   a policy file is invalid
-    │   └── StoreMissing           exit 3, HTTP 400   an SQLite store file that does not exist (no --create)
+    │   └── StoreMissing           exit 3, HTTP 503   an SQLite store file that does not exist (no --create)
     ├── NotFoundError              exit 4, HTTP 404   a named customer, list, key ... does not exist
     ├── ConflictError              exit 5, HTTP 409   the request contradicts stored state
     ├── PermissionDenied           exit 6, HTTP 403   the actor's role does not allow the action
@@ -98,8 +98,12 @@ class StoreError(OwnergateError):
 
 
 class StoreMissing(InputError):
-    """An SQLite store path that does not exist, opened without asking to create it (``--create``)."""
+    """An SQLite store path that does not exist, opened without asking to create it (``--create``).
 
+    A mistyped input on the command line (exit 3); to the service, a store it cannot use (503).
+    """
+
+    http_status = 503
     code = "store-missing"
 
 
