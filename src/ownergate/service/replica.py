@@ -87,10 +87,10 @@ class Replica:
 
     def start(self) -> None:
         """Load the table now (errors are kept, not raised) and start the refresher threads."""
+        self._spawn(self._watch, "ownergate-watchdog")  # the first load has its deadline too
         self.refresh()
         changefeed.add_waker(self._wake)
         self._spawn(self._run, "ownergate-refresh")
-        self._spawn(self._watch, "ownergate-watchdog")
         if self.redis_url:
             self._spawn(self._listen_redis, "ownergate-redis")
         elif self.db_url.startswith(("postgresql://", "postgres://")):
