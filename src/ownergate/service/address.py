@@ -106,7 +106,14 @@ def region_addresses(text: str) -> tuple[str, ...]:
     An IPv4-mapped form comes back as its IPv4 address. :class:`InputError` (naming the value) for
     anything that is not an IP address: an address that cannot be read is never judged by guess.
     """
-    address = unmapped(ipaddress.ip_address(parse_ip(text)))
+    try:
+        parsed = ipaddress.ip_address(text.strip())
+    except ValueError:
+        parse_ip(text)  # raises the InputError that names the value
+        raise
+    if isinstance(parsed, ipaddress.IPv4Address):
+        return (str(parsed),)  # the common case, at the cost of the parse alone
+    address = unmapped(parsed)
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         address = ipaddress.IPv6Address(address.packed)  # a zone names a link, not a place
     found = [str(address)]
