@@ -148,3 +148,5 @@ def test_a_mapped_proxy_address_is_the_proxy() -> None:
     assert "::ffff:127.0.0.1" in trusted and "::ffff:7f00:1" in trusted
     assert client_ip("::ffff:127.0.0.1", GB, trusted) == GB
     assert client_ip("::ffff:81.2.69.142", None, trusted) == GB
+    written_mapped = TrustedProxies(["::ffff:10.0.0.0/104"])
+    assert "10.1.2.3" in written_mapped and "::ffff:10.1.2.3" in written_mapped and "11.0.0.1" not in written_mapped

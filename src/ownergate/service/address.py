@@ -28,7 +28,7 @@ from ownergate.service.geoip import parse_ip
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-_MAPPED = ipaddress.ip_network("::ffff:0:0/96")
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 _TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 _COMPATIBLE = ipaddress.ip_network("::/96")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -50,9 +50,15 @@ class TrustedProxies:
         networks: list[Network] = []
         for cidr in cidrs:
             try:
-                networks.append(ipaddress.ip_network(cidr.strip(), strict=False))
+                network = ipaddress.ip_network(cidr.strip(), strict=False)
             except ValueError:
                 raise ConfigError(f"OWNERGATE_TRUSTED_PROXIES: {cidr!r} is not an IP address or network") from None
+            if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96 and network.subnet_of(_MAPPED):
+                # ::ffff:10.0.0.0/104 is 10.0.0.0/8: peers are compared in their IPv4 form
+                network4 = ipaddress.IPv4Network((int(network.network_address) & 0xFFFFFFFF, network.prefixlen - 96))
+                networks.append(network4)
+            else:
+                networks.append(network)
         self.networks = tuple(networks)
 
     def __contains__(self, ip: str) -> bool:
