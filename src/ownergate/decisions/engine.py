@@ -139,7 +139,9 @@ class Book:
 
     def _missing_countries(self, customer: Customer) -> list[Reason]:
         """Fail closed: with neither its headquarters nor its incorporation known (from the customer or
-        the ownership data), the country checks cannot run, so the customer goes to review."""
+        the ownership data), the country checks the policy asks for cannot run: the customer goes to review."""
+        if not (self.policy.deny_headquarters or self.policy.deny_incorporation):
+            return []
         if customer.hq_country or customer.country:
             return []
         node = self.nodes.get(customer.id)
