@@ -24,8 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import Result, percentiles, testdata
 from fastapi.testclient import TestClient
+
+from common import Result, percentiles, testdata
 from ownergate.lists.update import update
 from ownergate.ownership.repository import load_ownership
 from ownergate.service import auth
