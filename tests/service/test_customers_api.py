@@ -122,6 +122,7 @@ def test_missing_country_is_review_never_allow(store: Store, onboarder: dict[str
         {"owners": [{"name": "A", "share": 0.5, "share_min": 0.1}]},
         {"owners": [{"name": "A", "share_min": 0.6, "share_max": 0.2}]},
         {"attestation": {**ATTESTATION, "declared_at": "2026-12-01T10:00:00"}},  # no time zone
+        {"attestation": {**ATTESTATION, "declared_at": 0}},  # not a date-time
         {"surprise": 1},
         {"name": ""},
         {"identifiers": {"lei": "not-an-lei"}},

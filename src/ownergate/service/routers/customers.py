@@ -7,11 +7,12 @@ fields refused, ISO 3166 country codes, shares as fractions); the work is one ca
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from ownergate.decisions.customers import Customer, DeclaredOwner, parse_country
 from ownergate.errors import InputError
@@ -93,13 +94,28 @@ class Owner(Strict):
         return lo, hi
 
 
+def _moment(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone (add Z or +00:00)")
+    return moment.isoformat()
+
+
+Moment = Annotated[
+    str, Field(min_length=10, max_length=40, json_schema_extra={"format": "date-time"}), AfterValidator(_moment)
+]
+
+
 class Attestation(Strict):
     declared_by: Short
-    declared_at: AwareDatetime
+    declared_at: Moment  # text only: a number is not read as a Unix time
     text: Annotated[str, Field(min_length=1, max_length=20_000)]
 
     def plain(self) -> onboarding.Attestation:
-        return onboarding.Attestation(self.declared_by, self.declared_at.isoformat(), self.text)
+        return onboarding.Attestation(self.declared_by, self.declared_at, self.text)
 
 
 class SignUp(Strict):
