@@ -9,7 +9,8 @@ which builds the index and reads the cone as a one-off command must).
 
 Scale: OWNERGATE_BENCH_ONBOARDING_NODES graph nodes (default 100,000, about 1.4 edges a node; the
 issue's target is stated at 1e6 edges: set 700000 for that), OWNERGATE_BENCH_ONBOARDING_REQUESTS
-sign-ups (default 200).
+sign-ups (default 200), OWNERGATE_BENCH_ONBOARDING_CLI_RUNS CLI decisions (default 3; each builds
+the screening index over every list, a minute or more on a small machine).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from synthetic import generate
 
 NODES = int(os.environ.get("OWNERGATE_BENCH_ONBOARDING_NODES", "100000"))
 REQUESTS = int(os.environ.get("OWNERGATE_BENCH_ONBOARDING_REQUESTS", "200"))
-CLI_RUNS = 3
+CLI_RUNS = int(os.environ.get("OWNERGATE_BENCH_ONBOARDING_CLI_RUNS", "3"))
 ATTESTATION = {
     "declared_by": "bench",
     "declared_at": "2026-12-01T10:00:00+00:00",

@@ -168,6 +168,11 @@ def test_match_include_dataset(client: TestClient) -> None:
 
 
 def test_match_config_is_checked(client: TestClient) -> None:
+    """yente passes logic-v2's configuration to its scorer; ownergate accepts the same keys (and says
+    it did not apply them: its own screening scores) and refuses any other key, as yente does."""
+    resp = post(client, {"queries": {"vv": EXAMPLE}, "config": {"nm_number_mismatch": 0.4}}, algorithm="logic-v2")
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["matcher"]["config_not_applied"] == ["nm_number_mismatch"]
     resp = post(client, {"queries": {"vv": EXAMPLE}, "config": {"invalid_option": 0.4}}, algorithm="logic-v2")
     assert resp.status_code == 400, resp.text
 

@@ -27,6 +27,7 @@ from ownergate.decisions.effective import effective_decision
 from ownergate.decisions.service import DEFAULT_POLICY, open_book, record_in
 from ownergate.decisions.verdict import Decision, Verdict
 from ownergate.errors import ConflictError, InputError, NotFoundError
+from ownergate.monitor import outbox
 from ownergate.service import keys
 from ownergate.store import Store, Transaction
 
@@ -177,8 +178,6 @@ def delete(store: Store, customer_id: str, actor: str) -> Outcome:
             details={"deleted_at": now, "keys_revoked": [k.prefix for k in revoked]},
         )
         previous = tx.scalar("SELECT decision FROM decisions WHERE customer_id = ? AND is_current = 1", (customer_id,))
-        from ownergate.monitor import outbox
-
         outbox.enqueue(
             tx, "customer.deleted", {"customer": customer_id, "from": previous, "keys_revoked": len(revoked)}
         )

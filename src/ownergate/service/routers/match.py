@@ -99,6 +99,17 @@ def topics(list_id: str) -> set[str]:
 
 _SANCTION_LISTS = ("us-ofac-", "un-", "uk-", "eu-")
 ALGORITHMS = ("best", "ownergate", "logic-v1", "logic-v2", "name-based", "name-qualified", "regression-v1")
+#: the configuration keys yente's logic-v2 (also its "best") accepts; recognised, not applied
+LOGIC_V2_CONFIG = frozenset(
+    {
+        "nm_name_property",
+        "nm_number_mismatch",
+        "nm_extra_query_name",
+        "nm_extra_result_name",
+        "nm_family_name_weight",
+        "nm_fuzzy_cutoff_factor",
+    }
+)
 MAX_BATCH = 100
 MAX_LIMIT = 500
 MAX_VALUES = 50
@@ -272,8 +283,10 @@ def match(
     parameters). Every yente algorithm name is accepted and answered by ownergate's screening."""
     if algorithm not in ALGORITHMS:
         raise InputError(f"unknown algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}")
+    known = LOGIC_V2_CONFIG if algorithm in ("best", "logic-v2") else frozenset()
     for key in body.config:
-        raise InputError(f"invalid configuration parameter {key!r} for algorithm {algorithm}")
+        if key not in known:
+            raise InputError(f"invalid configuration parameter {key!r} for algorithm {algorithm}")
     if not body.queries:
         raise InputError("no queries provided")
     if len(body.queries) > MAX_BATCH:
@@ -296,5 +309,10 @@ def match(
     return {
         "responses": responses,
         "limit": limit,
-        "matcher": {"name": "ownergate", "algorithm": algorithm, "threshold": threshold},
+        "matcher": {
+            "name": "ownergate",
+            "algorithm": algorithm,
+            "threshold": threshold,
+            "config_not_applied": sorted(body.config),  # ownergate's screening scores every algorithm
+        },
     }
