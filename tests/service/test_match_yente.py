@@ -269,6 +269,9 @@ def test_limit_threshold_cutoff(client: TestClient) -> None:
     default = post(client, query).json()["responses"]["q"]  # cutoff defaults to the threshold
     assert all(r["match"] for r in default["results"]) and len(default["results"]) <= 5
     assert post(client, query, limit=501).status_code == 422  # yente: le=MAX_MATCHES
+    assert post(client, query, limit=-1).json()["responses"]["q"]["results"] == []  # yente clamps at 0
+    above = post(client, query, threshold=1.5).json()["responses"]["q"]  # unbounded, as in yente
+    assert above["total"]["value"] == 0 and not any(r["match"] for r in above["results"])
 
 
 def test_dataset_path_and_names(client: TestClient) -> None:

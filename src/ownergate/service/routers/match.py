@@ -9,6 +9,7 @@ Needs a viewer token (``Authorization: Bearer`` or ``ApiKey``).
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Callable, Coroutine
@@ -269,8 +270,8 @@ def match(
     dataset: Annotated[str, Path(max_length=100)],
     body: MatchRequest,
     limit: Annotated[int, Query(le=MAX_LIMIT)] = 5,
-    threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
-    cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+    threshold: float = DEFAULT_THRESHOLD,
+    cutoff: float = DEFAULT_THRESHOLD,
     algorithm: Annotated[str, Query(max_length=50)] = "best",
     include_dataset: ListParam = [],  # noqa: B006 - FastAPI reads defaults, never mutates them
     exclude_dataset: ListParam = [],  # noqa: B006
@@ -291,8 +292,10 @@ def match(
         raise InputError("no queries provided")
     if len(body.queries) > MAX_BATCH:
         raise InputError(f"too many queries in one batch (limit: {MAX_BATCH})")
+    if not (math.isfinite(threshold) and math.isfinite(cutoff)):
+        raise InputError("threshold and cutoff must be numbers")
     limit = max(0, limit)
-    cutoff = min(cutoff, threshold)
+    cutoff = min(max(min(cutoff, threshold), 0.0), 1.0)  # unbounded as in yente; scores lie in [0, 1]
     index = index_for_store(store_of(request))
     lists = _lists(index, dataset, include_dataset, exclude_dataset, topics)
     queries = {key: normalise(example) for key, example in body.queries.items()}
