@@ -17,6 +17,7 @@ from service_helpers import serve_process, tokens, wait_for
 
 from ownergate import audit
 from ownergate.lists.loader import load_paths
+from ownergate.ownership.repository import load_ownership
 from ownergate.service import auth
 from ownergate.service.app import create_app
 from ownergate.store import Store, open_store
@@ -105,6 +106,27 @@ def test_subsidiary_of_china_headquartered_parent_is_denied_with_the_path(
         assert shown["owners"][0]["owners"][0]["country"] == "CN" and shown["keys"] == []
     with store.read() as tx:
         assert tx.scalar("SELECT COUNT(*) FROM outbox_events WHERE event_type = 'decision.changed'") == 1
+
+
+def test_known_subsidiary_of_china_headquartered_parent_is_denied(
+    store: Store, onboarder: dict[str, str], tmp_path: Path
+) -> None:
+    """The customer names its node of the ownership graph; the parent is known there, not declared."""
+    entities, edges = tmp_path / "E.csv", tmp_path / "X.csv"
+    entities.write_text(
+        "id,name,hq_country,incorporation_country,lists\n"
+        "sub-1,Lion City Robotics Pte Ltd,SG,SG,\np-1,Zhongguo Example Group Co Ltd,CN,CN,\n"
+    )
+    edges.write_text("owner_id,owned_id,share_min,share_max,valid_from\np-1,sub-1,0.75,0.75,2020-01-01\n")
+    load_ownership(store, [entities, edges])
+    body = org("Lion City Robotics Pte Ltd", countries={"headquarters": "SG"}, entity_id="sub-1", owners=[])
+    with TestClient(create_app(store.url)) as client:
+        made = client.post("/v1/customers", json=body, headers=bearer(onboarder["onboarding"]))
+    assert made.status_code == 201, made.text
+    verdict = made.json()["verdict"]
+    assert verdict["decision"] == "deny" and made.json()["api_key"] is None
+    reason = next(r for r in verdict["reasons"] if r["code"] == "owned-by-unsupported-region")
+    assert "Zhongguo Example Group" in reason["evidence"]["path"], reason
 
 
 def test_missing_country_is_review_never_allow(store: Store, onboarder: dict[str, str]) -> None:
