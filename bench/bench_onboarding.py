@@ -1,7 +1,7 @@
 """Sign-up screening: ``POST /v1/customers`` latency with every shared list loaded and a synthetic graph stored.
 
-Each sign-up is a real organisation name (GLEIF) linked to a node of the stored graph (so its
-upstream cone is read), with one declared owner and an attestation, sent through the app with an
+Each sign-up is a real organisation name (GLEIF) with an attestation: half name a node of the
+stored graph (so its upstream cone is read), half are new and declare an owner, sent through the app with an
 onboarding token; the answer (verdict, key when allowed) comes back in the same request. Figures:
 p50 and p99 over the requests, after one warm-up (which builds the screening index), beside the
 same decision by the CLI (``ownergate decide ID --dry-run --json``, a fresh process each time,
@@ -58,14 +58,20 @@ def _names(n: int) -> list[tuple[str, str]]:
 
 
 def _body(i: int, name: str, country: str, nodes: int) -> dict[str, object]:
-    return {
+    """Even sign-ups name a node of the graph (its owners are known there), odd ones are new
+    companies that declare an owner (screened, and resolved over the declaration)."""
+    body: dict[str, object] = {
         "id": f"b{i}",
         "name": name,
         "countries": {"incorporation": country, "headquarters": country},
-        "entity_id": f"n{(i * 7919) % nodes}",
-        "owners": [{"name": f"Owner {i} Holdings", "country": country, "share": 0.3}],
+        "owners": [],
         "attestation": ATTESTATION,
     }
+    if i % 2 == 0:
+        body["entity_id"] = f"n{(i * 7919) % nodes}"
+    else:
+        body["owners"] = [{"name": f"Owner {i} Holdings", "country": country, "share": 0.6}]
+    return body
 
 
 def run() -> list[Result]:
