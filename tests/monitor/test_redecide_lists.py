@@ -41,8 +41,10 @@ def gleif_names(testdata: Path, count: int) -> list[tuple[str, str]]:
 
 
 def book(testdata: Path) -> list[Customer]:
-    people = [Customer(cid, name) for cid, (_, name) in ADDED.items()]
-    people += [Customer(cid, name) for cid, name in BOTH.items()]
+    # a headquarters (not used in screening) so that the country rules can run: with no country
+    # known at all a customer is decided review (missing-country), never allow
+    people = [Customer(cid, name, hq_country="GB") for cid, (_, name) in ADDED.items()]
+    people += [Customer(cid, name, hq_country="GB") for cid, name in BOTH.items()]
     people += [Customer(f"c-gleif-{i}", n, country=c) for i, (n, c) in enumerate(gleif_names(testdata, 60))]
     return people
 

@@ -25,9 +25,9 @@ from ownergate.store import Store
 HEADER = "id,name,aliases,country,type\n"
 SDN_V1 = HEADER + "S-1,Northwind Dynamics Holding,NWD Group,RU,organization\n"
 SDN_V2 = SDN_V1 + "S-2,Calm Harbor Bakery Limited,,RU,organization\n"
-BOOK = [
-    Customer("c-north", "Northwind Dynamics Holding"),
-    Customer("c-calm", "Calm Harbor Bakery Ltd"),
+BOOK = [  # a headquarters each: with no country known at all a customer is review (missing-country)
+    Customer("c-north", "Northwind Dynamics Holding", hq_country="GB"),
+    Customer("c-calm", "Calm Harbor Bakery Ltd", hq_country="GB"),
     Customer("c-oak", "Oak Meadow Software GmbH", country="DE", entity_id="e:oak"),
     Customer("c-pine", "Pine Ridge Analytics Inc", country="US", entity_id="e:pine"),
 ]

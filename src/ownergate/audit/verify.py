@@ -8,7 +8,9 @@ Walking the records in seq order, the first of these that fails is reported:
 - both fail: the record is not the one that belongs at this place (``reordered``: that seq);
 - its own hash matches but its prev_hash does not link to the record before: the record before
   was rewritten along with its hash (``altered``: the record before);
-- the last record is not the one the chain head names (``removed``: records cut off the end).
+- the last record is not the one the chain head names (``removed``: records cut off the end);
+- a customer's stored attestation no longer has the SHA-256 its ``customer.attested`` record chained
+  (``altered``: that record's seq), or has no such record.
 
 Hash chaining shows tampering by anyone who cannot also rewrite every later hash and the head.
 To close that gap, keep the head hash printed here somewhere outside the database and pass it back
@@ -18,12 +20,14 @@ longer passes through it (``altered``: that seq), a chain cut short of it is ``r
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ownergate.audit.chain import GENESIS, head, record_hash, rows
-from ownergate.store.base import Store
+from ownergate.audit.chain import GENESIS, canonical_json, head, record_hash, rows
+from ownergate.store.base import Store, Transaction
 
 
 class Problem(StrEnum):
@@ -95,4 +99,33 @@ def verify(store: Store, anchors: Mapping[int, str] | None = None) -> VerifyRepo
             )
         if prev != head_hash:
             return broken(count, Problem.ALTERED, f"seq {count}'s hash differs from the one the chain head names")
+        bad = _attestations(tx)
+        if bad is not None:
+            return broken(bad[0], Problem.ALTERED, bad[1])
     return VerifyReport(True, count, head_seq, head_hash)
+
+
+def _attestations(tx: Transaction) -> tuple[int, str] | None:
+    """Customers' stored attestations against the SHA-256 the chain recorded for each (``customer.attested``).
+
+    Returns (the audit seq, why) for the first attestation that was altered or is not in the chain.
+    """
+    chained: dict[int, tuple[int, str]] = {}
+    for seq, details in tx.fetchall("SELECT seq, details FROM audit_log WHERE action = 'customer.attested'"):
+        data = json.loads(details)
+        chained[int(data["attestation_id"])] = (int(seq), str(data["sha256"]))
+    rows = tx.fetchall(
+        "SELECT id, customer_id, declared_by, declared_at, text, sha256 FROM customer_attestations ORDER BY id"
+    )
+    for att_id, customer, declared_by, declared_at, text, _ in rows:
+        fields = {"declared_by": declared_by, "declared_at": declared_at, "text": text}
+        digest = hashlib.sha256(canonical_json(fields).encode("utf-8")).hexdigest()
+        if int(att_id) not in chained:
+            return 0, f"attestation {att_id} of customer {customer} is not in the audit chain"
+        seq, recorded = chained[int(att_id)]
+        if digest != recorded:
+            return (
+                seq,
+                f"attestation {att_id} of customer {customer} no longer matches the SHA-256 chained at seq {seq}",
+            )
+    return None

@@ -1,4 +1,4 @@
-"""``ownergate tokens``: admin API tokens with a role (viewer, analyst, approver, admin)."""
+"""``ownergate tokens``: admin API tokens with a role (viewer, analyst, approver, admin, onboarding)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ app.add_typer(tokens_app, name="tokens")
 @tokens_app.command("issue")
 def issue(
     ctx: typer.Context,
-    role: Annotated[str, typer.Option(help="viewer, analyst, approver or admin")],
+    role: Annotated[str, typer.Option(help="viewer, analyst, approver, admin or onboarding")],
     name: Annotated[str, typer.Option(help="Who holds the token (four-eyes checks compare names)")],
 ) -> None:
     """Issue a token and print it (this once)."""

@@ -43,6 +43,7 @@ class DeclaredOwner:
     share_max: float | None
     owner_type: str  # "company" | "person"
     declared_at: str = ""
+    owned_by: int | None = None  # None: owns the customer; k: owns the customer's k-th declared owner
 
 
 @dataclass(slots=True)
@@ -244,9 +245,19 @@ def save_owners(tx: Transaction, owners: dict[str, list[DeclaredOwner]], now: da
         tx.execute("DELETE FROM declared_owners WHERE customer_id = ?", (cid,))
         tx.executemany(
             "INSERT INTO declared_owners (customer_id, owner_name, owner_country, owner_hq_country, share_min,"
-            " share_max, owner_type, declared_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " share_max, owner_type, declared_at, owned_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (cid, o.name, o.country, o.hq_country, o.share_min, o.share_max, o.owner_type, now.isoformat())
+                (
+                    cid,
+                    o.name,
+                    o.country,
+                    o.hq_country,
+                    o.share_min,
+                    o.share_max,
+                    o.owner_type,
+                    o.declared_at or now.isoformat(),
+                    o.owned_by,
+                )
                 for o in declared
             ],
         )
@@ -291,7 +302,7 @@ def _customer(row: tuple[object, ...]) -> Customer:
 def _attach_owners(tx: Transaction, customers: dict[str, Customer]) -> None:
     rows = tx.fetchall(
         "SELECT customer_id, owner_name, owner_country, owner_hq_country, share_min, share_max, owner_type,"
-        " declared_at FROM declared_owners ORDER BY id"
+        " declared_at, owned_by FROM declared_owners ORDER BY id"
     )
     for cid, *rest in rows:
         if cid in customers:
@@ -304,8 +315,8 @@ def get_customer(tx: Transaction, customer_id: str) -> Customer:
         raise NotFoundError(f"no customer {customer_id!r}")
     customer = _customer(row)
     for owner in tx.fetchall(
-        "SELECT owner_name, owner_country, owner_hq_country, share_min, share_max, owner_type, declared_at"
-        " FROM declared_owners WHERE customer_id = ? ORDER BY id",
+        "SELECT owner_name, owner_country, owner_hq_country, share_min, share_max, owner_type, declared_at,"
+        " owned_by FROM declared_owners WHERE customer_id = ? ORDER BY id",
         (customer_id,),
     ):
         customer.owners.append(DeclaredOwner(*owner))
@@ -313,6 +324,7 @@ def get_customer(tx: Transaction, customer_id: str) -> Customer:
 
 
 def all_customers(tx: Transaction) -> list[Customer]:
-    customers = {str(r[0]): _customer(r) for r in tx.iterate(_SELECT + " ORDER BY id")}
+    """Every customer of the book (a customer deleted through the onboarding API has left it)."""
+    customers = {str(r[0]): _customer(r) for r in tx.iterate(_SELECT + " WHERE deleted_at IS NULL ORDER BY id")}
     _attach_owners(tx, customers)
     return list(customers.values())

@@ -120,7 +120,7 @@ class Book:
     # -- the customer itself ----------------------------------------------------------------
 
     def _own_countries(self, customer: Customer) -> list[Reason]:
-        reasons = []
+        reasons = self._missing_countries(customer)
         checks = (
             (self.policy.deny_headquarters, customer.hq_country, ReasonCode.HQ_UNSUPPORTED, "headquartered"),
             (self.policy.deny_incorporation, customer.country, ReasonCode.INCORPORATED_UNSUPPORTED, "incorporated"),
@@ -136,6 +136,27 @@ class Book:
                     )
                 )
         return reasons
+
+    def _missing_countries(self, customer: Customer) -> list[Reason]:
+        """Fail closed: with neither its headquarters nor its incorporation known (from the customer or
+        the ownership data), the country checks the policy asks for cannot run: the customer goes to review."""
+        if not (self.policy.deny_headquarters or self.policy.deny_incorporation):
+            return []
+        if customer.hq_country or customer.country:
+            return []
+        node = self.nodes.get(customer.id)
+        if node is not None and node in self.graph.index:
+            i = self.graph.idx(node)
+            if self.graph.hq(i) or self.graph.incorporation(i):
+                return []
+        return [
+            Reason(
+                ReasonCode.MISSING_COUNTRY,
+                f"{customer.name} has no known country of headquarters or incorporation: the country rules"
+                " cannot be checked",
+                {"missing": ["hq_country", "country"]},
+            )
+        ]
 
     def _screening(self, customer: Customer) -> list[Reason]:
         policy = self.policy
@@ -245,7 +266,7 @@ class Book:
         if not self.policy.review_contradictions:
             return []
         reasons = []
-        declared = sum(o.share_min or 0.0 for o in customer.owners)
+        declared = sum(o.share_min or 0.0 for o in customer.owners if o.owned_by is None)
         known = self.known_stakes.get(customer.id, 0.0)
         if declared <= 1.0 + SHARE_TOLERANCE < declared + known:
             reasons.append(
@@ -366,7 +387,8 @@ def prepare(
             )
             lo = owner.share_min if owner.share_min is not None else float("nan")
             hi = owner.share_max if owner.share_max is not None else float("nan")
-            extra.edges.append((owner_id, node, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
+            owned = node if owner.owned_by is None else declared_node(c.id, owner.owned_by)  # nested declarations
+            extra.edges.append((owner_id, owned, lo, hi, f"declaration by customer {c.id} ({owner.declared_at})"))
     known_stakes = _known_stakes(graph, customers, nodes)
     full = augment(graph, extra) if extra.node_ids else graph
     cache = owner_cache if owner_cache is not None else {}

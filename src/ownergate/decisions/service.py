@@ -24,7 +24,7 @@ from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph, load_upstream
 from ownergate.policy.repository import policy_in_force
 from ownergate.sources.registry import known_lists
-from ownergate.store import Store
+from ownergate.store import Store, Transaction
 
 DEFAULT_POLICY = "anthropic"
 #: up to this many customers, a book reads only their upstream cone of the stored graph
@@ -165,32 +165,41 @@ def record_verdicts(store: Store, verdicts: Sequence[Verdict], cause: str, actor
     Each change is appended to the audit log and, when the decision itself changed, becomes a
     ``decision.changed`` event in the outbox, all in the same transaction as the verdict.
     """
-    changed: list[str] = []
-    now = datetime.now(UTC)
     change_id = None
     with store.transaction() as tx:
-        for verdict in verdicts:
-            previous = tx.scalar(
-                "SELECT decision FROM decisions WHERE customer_id = ? AND is_current = 1", (verdict.customer,)
-            )
-            if not record(tx, verdict, cause, now):
-                continue
-            changed.append(verdict.customer)
-            codes = sorted({r.code.value for r in verdict.reasons})
-            details = {
-                "from": previous,
-                "to": verdict.decision.value,
-                "reasons": codes,
-                "policy": f"{verdict.policy}@{verdict.policy_version}",
-                "cause": cause,
-            }
-            audit.append(
-                tx, actor=actor, action="decision.recorded", subject=f"customer:{verdict.customer}", details=details
-            )
-            if previous != verdict.decision.value:
-                outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
+        changed = record_in(tx, verdicts, cause, actor)
         if changed:
             change_id = changefeed.record_change(tx, store, changed)
     if change_id is not None:
         changefeed.published(store, change_id)  # every replica's decision table follows
+    return changed
+
+
+def record_in(tx: Transaction, verdicts: Sequence[Verdict], cause: str, actor: str = "system") -> list[str]:
+    """:func:`record_verdicts` inside the caller's transaction, without the change feed.
+
+    The caller records the change (``changefeed.record_change``) in ``tx`` and publishes it after commit.
+    """
+    changed: list[str] = []
+    now = datetime.now(UTC)
+    for verdict in verdicts:
+        previous = tx.scalar(
+            "SELECT decision FROM decisions WHERE customer_id = ? AND is_current = 1", (verdict.customer,)
+        )
+        if not record(tx, verdict, cause, now):
+            continue
+        changed.append(verdict.customer)
+        codes = sorted({r.code.value for r in verdict.reasons})
+        details = {
+            "from": previous,
+            "to": verdict.decision.value,
+            "reasons": codes,
+            "policy": f"{verdict.policy}@{verdict.policy_version}",
+            "cause": cause,
+        }
+        audit.append(
+            tx, actor=actor, action="decision.recorded", subject=f"customer:{verdict.customer}", details=details
+        )
+        if previous != verdict.decision.value:
+            outbox.enqueue(tx, "decision.changed", {"customer": verdict.customer, **details})
     return changed

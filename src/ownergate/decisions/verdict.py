@@ -32,6 +32,7 @@ class ReasonCode(StrEnum):
     UNRESOLVED = "unresolved"  # the customer could not be tied to the ownership data it names
     CONTRADICTION = "contradicting-declaration"  # declared owners contradict each other or known data
     OVERRIDE = "override"  # an approved four-eyes override applies
+    MISSING_COUNTRY = "missing-country"  # neither headquarters nor incorporation is known: no country check ran
 
 
 # The decision each reason code leads to, before overrides.
@@ -46,6 +47,7 @@ SEVERITY: dict[ReasonCode, Decision] = {
     ReasonCode.POSSIBLE_OWNERSHIP: Decision.REVIEW,
     ReasonCode.UNRESOLVED: Decision.REVIEW,
     ReasonCode.CONTRADICTION: Decision.REVIEW,
+    ReasonCode.MISSING_COUNTRY: Decision.REVIEW,
 }
 _RANK = {Decision.ALLOW: 0, Decision.REVIEW: 1, Decision.DENY: 2}
 

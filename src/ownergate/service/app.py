@@ -68,11 +68,12 @@ def create_app(db_url: str, settings: Settings | None = None) -> FastAPI:
             return JSONResponse(status_code=503, content={"error": error, "message": message, **health})
         return JSONResponse(content=health)
 
-    from ownergate.service.routers import admin, check, match, metrics
+    from ownergate.service.routers import admin, check, customers, match, metrics
 
     app.include_router(check.router)
     app.include_router(metrics.router)
     app.include_router(admin.router)
+    app.include_router(customers.router)
     app.include_router(match.router)
     from ownergate.review.routes import mount as mount_review_desk
 

@@ -8,6 +8,9 @@ what the roles below it can:
 - analyst: also propose overrides
 - approver: also approve or reject overrides proposed by someone else (four eyes)
 - admin: also issue and revoke API keys and admin tokens
+
+Beside them, ``onboarding`` is for a provider's sign-up flow: it may create, read, change and
+delete customers through ``/v1/customers`` (which admin may too) and nothing else.
 """
 
 from __future__ import annotations
@@ -30,9 +33,10 @@ class Role(StrEnum):
     analyst = "analyst"
     approver = "approver"
     admin = "admin"
+    onboarding = "onboarding"
 
 
-_RANK = {Role.viewer: 0, Role.analyst: 1, Role.approver: 2, Role.admin: 3}
+_RANK = {Role.viewer: 0, Role.analyst: 1, Role.approver: 2, Role.admin: 3, Role.onboarding: -1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Actor:
     role: Role
 
     def can(self, role: Role) -> bool:
+        if role is Role.onboarding:  # outside the ladder: onboarding tokens and admins
+            return self.role in (Role.onboarding, Role.admin)
         return _RANK[self.role] >= _RANK[role]
 
 

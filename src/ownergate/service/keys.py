@@ -56,21 +56,46 @@ def _info(row: tuple[Any, ...]) -> KeyInfo:
 
 def issue_key(store: Store, customer_id: str, label: str | None = None, *, actor: str = "cli") -> IssuedKey:
     """Create a key for an existing customer; the key itself is returned once and only its digest kept."""
-    key = credentials.new_secret(SCHEME)
     with store.transaction() as tx:
-        if tx.scalar("SELECT 1 FROM customers WHERE id = ?", (customer_id,)) is None:
-            raise NotFoundError(f"customer {customer_id!r} does not exist")
-        row = tx.fetchone(
-            f"INSERT INTO api_keys (customer_id, key_hash, prefix, label, created_at) VALUES (?, ?, ?, ?, ?) "  # noqa: S608
-            f"RETURNING {_COLUMNS}",
-            (customer_id, credentials.digest(key), credentials.display_prefix(SCHEME, key), label, _now()),
-        )
-        assert row is not None
-        info = _info(row)
-        audit.append(tx, actor=actor, action="key.issue", subject=customer_id, details=info.as_dict())
+        issued = insert_key(tx, customer_id, label, actor=actor)
         change = record_change(tx, store, [customer_id])
     published(store, change)
+    return issued
+
+
+def insert_key(tx: Transaction, customer_id: str, label: str | None = None, *, actor: str = "cli") -> IssuedKey:
+    """:func:`issue_key` inside the caller's transaction (the caller records the change)."""
+    key = credentials.new_secret(SCHEME)
+    if tx.scalar("SELECT 1 FROM customers WHERE id = ?", (customer_id,)) is None:
+        raise NotFoundError(f"customer {customer_id!r} does not exist")
+    if tx.scalar("SELECT deleted_at FROM customers WHERE id = ?", (customer_id,)) is not None:
+        raise ConflictError(f"customer {customer_id!r} was deleted: it gets no keys")
+    row = tx.fetchone(
+        f"INSERT INTO api_keys (customer_id, key_hash, prefix, label, created_at) VALUES (?, ?, ?, ?, ?) "  # noqa: S608
+        f"RETURNING {_COLUMNS}",
+        (customer_id, credentials.digest(key), credentials.display_prefix(SCHEME, key), label, _now()),
+    )
+    assert row is not None
+    info = _info(row)
+    audit.append(tx, actor=actor, action="key.issue", subject=customer_id, details=info.as_dict())
     return IssuedKey(key, info)
+
+
+def revoke_all(tx: Transaction, customer_id: str, *, actor: str = "cli") -> list[KeyInfo]:
+    """Revoke every active key of a customer inside the caller's transaction (it records the change)."""
+    now = _now()
+    rows = tx.fetchall(
+        f"SELECT {_COLUMNS} FROM api_keys WHERE customer_id = ? AND revoked_at IS NULL ORDER BY id",  # noqa: S608
+        (customer_id,),
+    )
+    revoked = []
+    for row in rows:
+        info = _info(row)
+        tx.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", (now, info.id))
+        done = KeyInfo(info.id, info.customer_id, info.prefix, info.label, info.created_at, now)
+        audit.append(tx, actor=actor, action="key.revoke", subject=customer_id, details=done.as_dict())
+        revoked.append(done)
+    return revoked
 
 
 def _find(tx: Transaction, ref: str) -> KeyInfo:
