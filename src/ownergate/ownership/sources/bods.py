@@ -50,7 +50,7 @@ def looks_like(first: Any) -> bool:
     return isinstance(first, dict) and ("recordType" in first or "statementType" in first)
 
 
-_KINDS = {dict: "object", list: "array", str: "string"}
+_KINDS: dict[type, str] = {dict: "object", list: "array", str: "string"}
 
 
 @dataclass(frozen=True, slots=True)
