@@ -101,10 +101,10 @@ def test_gzip_members_padding_and_corruption(tmp_path: Path) -> None:
     assert gunzip(path) == b"one,two"
     whole = gzip.compress(b"a" * 100_000)
     path.write_bytes(whole[: len(whole) // 2])
-    with pytest.raises(SourceFormatError, match="x.gz: truncated or corrupt gzip"):
+    with pytest.raises(SourceFormatError, match=r"x\.gz: truncated or corrupt gzip"):
         gunzip(path)
     path.write_bytes(whole + b"garbage")
-    with pytest.raises(SourceFormatError, match="x.gz: truncated or corrupt gzip"):
+    with pytest.raises(SourceFormatError, match=r"x\.gz: truncated or corrupt gzip"):
         gunzip(path)
 
 
