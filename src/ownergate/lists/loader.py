@@ -31,7 +31,7 @@ from ownergate.settings import load_settings
 from ownergate.sources import registry
 from ownergate.sources.base import ListSource
 from ownergate.sources.model import Entry
-from ownergate.sources.text import date_in_name
+from ownergate.sources.text import date_in_name, sha256_of
 from ownergate.store import Store, Transaction
 
 _BATCH = 500
@@ -68,20 +68,12 @@ def content_hash(files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def parse_path(path: Path, list_id: str | None = None, format: str | None = None) -> ParsedSource:
     """Read one file or folder completely (nothing is written): entries per list, hash, date."""
     source = registry.by_format(format) if format else registry.detect(path)
     files = source.member_files(path)
     parsed = ParsedSource(path, source, files, content_hash(files), source.published(path) or date_in_name(path))
-    parsed.files_sha256 = {p.name: file_digest(p) for p in files}
+    parsed.files_sha256 = {p.name: sha256_of(p) for p in files}
     seen: dict[tuple[str, str], Entry] = {}
     for entry in source.read(path, list_id):
         key = (entry.list_id, entry.entry_id)

@@ -109,6 +109,34 @@ def decode(path: Path | str, data: bytes, encoding: str = "utf-8") -> str:
     return text
 
 
+#: C0 and C1 control characters, DEL, and lone surrogates: never part of an id or a name
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """Why ``value`` cannot be an id or a name (empty, or holding a control character), else None."""
+    if value is None or not value.strip():
+        return f"{what} is empty" if required else None
+    found = CONTROL.search(value)
+    if found:
+        return f"{what} {value!r} holds a control character (U+{ord(found.group()):04X})"
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a megabyte at a time (what ``sha256sum`` prints)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise SourceFormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
+
+
 def read_text(path: Path, encoding: str = "utf-8") -> str:
     return decode(path, read_bytes(path), encoding)
 

@@ -11,6 +11,7 @@ from typing import Any
 import pycountry
 
 from ownergate.errors import SourceFormatError
+from ownergate.sources.text import read_text
 
 #: an exclusive bound ("more than 25%") is taken this far inside the range
 EXCLUSIVE_NUDGE = 1e-6
@@ -18,28 +19,37 @@ EXCLUSIVE_NUDGE = 1e-6
 _UK_PARTS = {"ENGLAND", "WALES", "SCOTLAND", "NORTHERN IRELAND", "ENGLAND AND WALES", "GREAT BRITAIN", "UK"}
 
 
-def json_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """Each record of a JSON array, a single JSON object, or JSON lines, with its locator."""
-    text = path.read_text("utf-8-sig")
-    stripped = text.lstrip()
+def _loads(path: Path, where: str | None, text: str) -> Any:
     try:
-        if stripped.startswith("["):
-            for k, item in enumerate(json.loads(text)):
-                yield f"item {k + 1}", item
-            return
-        if stripped.startswith("{") and "\n{" not in stripped.rstrip():
-            yield "document", json.loads(text)
-            return
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+        raise SourceFormatError(str(path), where or f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise SourceFormatError(str(path), where, "invalid JSON: nested too deeply") from None
+
+
+def json_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """Each record of a JSON array, a single JSON object, or JSON lines, with its locator.
+
+    The text is read strictly (UTF-8, gzip decompressed within the limits of ``sources.decompress``).
+    """
+    text = read_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        document = _loads(path, None, text)
+        if not isinstance(document, list):
+            raise SourceFormatError(str(path), "line 1", "invalid JSON: expected an array")
+        for k, item in enumerate(document):
+            yield f"item {k + 1}", item
+        return
+    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
+        yield "document", _loads(path, None, text)
+        return
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip().rstrip(",")
         if not line or line in "[]":
             continue
-        try:
-            yield f"line {lineno}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceFormatError(str(path), f"line {lineno}", f"invalid JSON: {exc.msg}") from None
+        yield f"line {lineno}", _loads(path, f"line {lineno}", line)
 
 
 def percent(value: object, where: str, path: Path) -> float:

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree
-
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind
 from ownergate.ownership.sources.common import country_code, day, json_records
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
+from ownergate.sources.text import read_bytes
+from ownergate.sources.xmlsafe import parse_xml
 
 CONSOLIDATION = {"IS_DIRECTLY_CONSOLIDATED_BY": "direct parent", "IS_ULTIMATELY_CONSOLIDATED_BY": "ultimate parent"}
 
@@ -52,11 +52,7 @@ def _to_dict(el: Element) -> Any:
 
 def _records(path: Path, tag: str) -> Iterator[tuple[str, dict[str, Any]]]:
     if path.suffix.lower() == ".xml":
-        try:
-            root = ElementTree.parse(path).getroot()
-            assert root is not None
-        except ElementTree.ParseError as exc:
-            raise SourceFormatError(str(path), f"line {exc.position[0]}", f"invalid XML: {exc}") from None
+        root = parse_xml(path, read_bytes(path))  # no DTD, no entities; gzip within limits
         for k, el in enumerate(e for e in root.iter() if _local(e.tag) == tag):
             yield f"<{tag}> #{k + 1}", _to_dict(el)
     else:

@@ -40,10 +40,14 @@ def _nature(nature: str) -> tuple[EdgeKind, float | None, float | None] | None:
     return None
 
 
-def _owner(company: str, data: dict[str, Any]) -> EntityRecord:
+def _owner(path: Path, where: str, data: dict[str, Any]) -> EntityRecord:
     kind = str(data.get("kind", ""))
-    link = str((data.get("links") or {}).get("self", ""))
-    own_id = f"psc:{link.rsplit('/', 1)[-1] or data.get('etag')}"
+    links = data.get("links") or {}
+    link = str(links.get("self") or "") if isinstance(links, dict) else ""
+    key = link.rsplit("/", 1)[-1] or str(data.get("etag") or "")
+    if not key:
+        raise SourceFormatError(str(path), where, f"{kind} record without links.self or etag: no id for the owner")
+    own_id = f"psc:{key}"
     name = data.get("name") or " ".join(
         filter(None, ((data.get("name_elements") or {}).get(k) for k in ("forename", "middle_name", "surname")))
     )
@@ -82,7 +86,9 @@ def parse(path: Path) -> Parsed:
 def _record(path: Path, out: Parsed, where: str, rec: Any) -> None:
     if not isinstance(rec, dict) or not isinstance(rec.get("data"), dict):
         raise SourceFormatError(str(path), where, "a PSC record needs a 'data' object")
-    data, kind = rec["data"], str(rec["data"].get("kind", ""))
+    data, kind = rec["data"], rec["data"].get("kind", "")
+    if not isinstance(kind, str):
+        raise SourceFormatError(str(path), where, f"data.kind {kind!r} is not text")
     if kind.startswith("totals") or not kind:
         return
     company = str(rec.get("company_number") or "").strip()
@@ -92,7 +98,8 @@ def _record(path: Path, out: Parsed, where: str, rec: Any) -> None:
     out.entities.append(
         EntityRecord(owned, None, incorporation_country="GB", source="Companies House PSC", source_record=where)
     )
-    record = f"{where} {data.get('links', {}).get('self', '')}".strip()
+    links = data.get("links") if isinstance(data.get("links"), dict) else {}
+    record = f"{where} {links.get('self') or ''}".strip()
     if "statement" in kind or "exemption" in kind or "super-secure" in kind:
         reason = (
             data.get("statement")
@@ -102,7 +109,7 @@ def _record(path: Path, out: Parsed, where: str, rec: Any) -> None:
         if not data.get("ceased_on"):
             out.exceptions.append(ExceptionRecord(owned, kind, str(reason), "Companies House PSC", record))
         return
-    owner = _owner(company, data)
+    owner = _owner(path, where, data)
     owner.source_record = where
     out.entities.append(owner)
     for nature in data.get("natures_of_control") or []:
