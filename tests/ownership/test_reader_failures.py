@@ -92,7 +92,7 @@ def test_nothing_is_written_when_one_file_fails(store: Store, tmp_path: Path) ->
     good, bad = tmp_path / "X.csv", tmp_path / "Y.csv"
     good.write_text(EDGES + "A,B,0.5,0.5\n")
     bad.write_text(EDGES + "A,,0.5,0.5\n")
-    with pytest.raises(SourceFormatError, match="Y.csv: data row 1: owned_id is empty"):
+    with pytest.raises(SourceFormatError, match=r"Y\.csv: data row 1: owned_id is empty"):
         load_ownership(store, [good, bad])
     with store.read() as tx:
         assert tx.scalar("SELECT COUNT(*) FROM ownership_edges") == 0
