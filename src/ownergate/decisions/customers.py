@@ -148,22 +148,22 @@ def read_customers(path: Path) -> list[Customer]:
         if cid in seen:
             raise InputError(f"{where}: duplicate customer id {cid!r} (first on line {seen[cid]})")
         seen[cid] = line
-        customers.append(
-            Customer(
-                id=cid,
-                name=name,
-                country=parse_country(row.get("country"), f"{where}: country"),
-                hq_country=parse_country(row.get("hq_country"), f"{where}: hq_country"),
-                lei=_text(row.get("lei")),
-                registration_number=_text(row.get("registration_number")),
-                website=_text(row.get("website")),
-                entity_id=_text(row.get("entity_id")),
-                other_names=[n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
-                billing_country=parse_country(row.get("billing_country"), f"{where}: billing_country"),
-                tax_id=_text(row.get("tax_id")),
-                email_domain=_text(row.get("email_domain")),
-            )
+        customer = Customer(
+            id=cid,
+            name=name,
+            country=parse_country(row.get("country"), f"{where}: country"),
+            hq_country=parse_country(row.get("hq_country"), f"{where}: hq_country"),
+            lei=_text(row.get("lei")),
+            registration_number=_text(row.get("registration_number")),
+            website=_text(row.get("website")),
+            entity_id=_text(row.get("entity_id")),
+            other_names=[n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
+            billing_country=parse_country(row.get("billing_country"), f"{where}: billing_country"),
+            tax_id=_text(row.get("tax_id")),
+            email_domain=_text(row.get("email_domain")),
         )
+        validate(customer, where)
+        customers.append(customer)
     return customers
 
 
