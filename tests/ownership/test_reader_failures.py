@@ -71,7 +71,7 @@ CASES = {
             ]
         ).encode(),
         ("--format", "gleif-rr"),
-        "owner_id is empty",
+        "item 1 field EndNode.NodeID: relationship node id is empty",
     ),
     "psc-bad.json": (b'{"company_number": "1", "data": {"kind": 7}}', ("--format", "psc"), "psc-bad.json"),
 }

@@ -115,6 +115,8 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 def text_problem(value: str | None, what: str, *, required: bool = True) -> str | None:
     """Why ``value`` cannot be an id or a name (empty, or holding a control character), else None."""
+    if value is not None and not isinstance(value, str):
+        return f"{what} {value!r} is not text"
     if value is None or not value.strip():
         return f"{what} is empty" if required else None
     found = CONTROL.search(value)

@@ -24,13 +24,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind, NodeKind
-from ownergate.ownership.sources.common import country_code, day, json_records, share_range
+from ownergate.ownership.sources.common import Shape, country_code, day, json_records, share_range
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
 
 INTEREST_KINDS = {
@@ -50,65 +49,7 @@ def looks_like(first: Any) -> bool:
     return isinstance(first, dict) and ("recordType" in first or "statementType" in first)
 
 
-_KINDS: dict[type, str] = {dict: "object", list: "array", str: "string"}
-
-
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """Shape checks for one statement: each refusal names the statement, the field and a code."""
-
-    path: Path
-    where: str
-    statement: str
-    rtype: str
-
-    @property
-    def at(self) -> str:
-        return self.where if self.statement == "?" else f"{self.where} (statement {self.statement})"
-
-    def fail(self, field: str, expected: str, value: Any) -> SourceFormatError:
-        code = f"{self.rtype}_{field.replace('.', '_')}_not_{expected.replace(' ', '_')}"
-        got = _KINDS.get(type(value), type(value).__name__ if value is not None else "null")
-        return SourceFormatError(str(self.path), f"{self.at} field {field}", f"{code}: {got} given")
-
-    def obj(self, d: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
-        value = d.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise self.fail(field or key, "object", value)
-        return value
-
-    def objects(self, d: dict[str, Any], key: str, field: str | None = None) -> list[dict[str, Any]]:
-        """An optional array of objects."""
-        name = field or key
-        value = d.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(name, "array", value)
-        for item in value:
-            if not isinstance(item, dict):
-                raise self.fail(f"{name}.item", "object", item)
-        return value
-
-    def text(self, d: dict[str, Any], key: str, field: str | None = None) -> str | None:
-        value = d.get(key)
-        if value is None or value == "":
-            return None
-        if not isinstance(value, str):
-            raise self.fail(field or key, "string", value)
-        return value
-
-    def code(self, d: dict[str, Any], key: str, field: str) -> str | None:
-        """A country given as a code or as an object with a ``code``."""
-        value = d.get(key)
-        if isinstance(value, dict):
-            return self.text(value, "code", f"{field}.code")
-        return self.text(d, key, field)
-
-
-def _ref(shape: _Shape, value: Any, field: str) -> str | None:
+def _ref(shape: Shape, value: Any, field: str) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
@@ -135,19 +76,19 @@ _TYPES = {"entityStatement": "entity", "personStatement": "person", "ownershipOr
 
 def parse(path: Path) -> Parsed:
     out = Parsed(str(path), "bods")
-    latest: dict[str, tuple[str, _Shape, dict[str, Any]]] = {}
+    latest: dict[str, tuple[str, Shape, dict[str, Any]]] = {}
     for where, st in json_records(path):
         if not isinstance(st, dict):
             raise SourceFormatError(str(path), where, "statement_not_object: a BODS statement must be an object")
-        first = _Shape(path, where, "?", "statement")
+        first = Shape(path, where, "?", "statement")
         statement = first.text(st, "statementId") or "?"
-        first = _Shape(path, where, statement, "statement")
+        first = Shape(path, where, statement, "statement")
         rtype = first.text(st, "recordType") or _TYPES.get(first.text(st, "statementType") or "")
         if rtype not in ("entity", "person", "relationship"):
             raise SourceFormatError(
                 str(path), f"{where} (statement {statement})", "no recordType (0.4) or statementType (0.3) known"
             )
-        shape = _Shape(path, where, statement, rtype)
+        shape = Shape(path, where, statement, rtype)
         key = shape.text(st, "recordId") or shape.text(st, "statementId") or where
         when = shape.text(st, "statementDate") or ""
         if key not in latest or when >= latest[key][0]:
@@ -166,7 +107,7 @@ def parse(path: Path) -> Parsed:
     return out
 
 
-def _entity(shape: _Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
+def _entity(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
     addresses = {
         shape.text(a, "type", "addresses.type"): country_code(shape.code(a, "country", "addresses.country"))
         for a in shape.objects(d, "addresses")
@@ -192,7 +133,7 @@ def _entity(shape: _Shape, key: str, d: dict[str, Any], source: str, record: str
     )
 
 
-def _person(shape: _Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
+def _person(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
     names = shape.objects(d, "names") or [{}]
     first = names[0]
     nat = [country_code(shape.text(n, "code", "nationalities.code")) for n in shape.objects(d, "nationalities")]
@@ -217,7 +158,7 @@ def _person(shape: _Shape, key: str, d: dict[str, Any], source: str, record: str
     )
 
 
-def _relationship(shape: _Shape, out: Parsed, d: dict[str, Any], source: str, record: str) -> None:
+def _relationship(shape: Shape, out: Parsed, d: dict[str, Any], source: str, record: str) -> None:
     path, where = shape.path, shape.at
     gap = _unspecified(d.get("subject"))
     if gap is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,65 @@ from ownergate.sources.text import read_text
 EXCLUSIVE_NUDGE = 1e-6
 
 _UK_PARTS = {"ENGLAND", "WALES", "SCOTLAND", "NORTHERN IRELAND", "ENGLAND AND WALES", "GREAT BRITAIN", "UK"}
+
+
+_KINDS: dict[type, str] = {dict: "object", list: "array", str: "string"}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Shape checks for one record: each refusal names the record, the field and a code
+    ``<record type>_<field>_not_<shape>``."""
+
+    path: Path
+    where: str
+    statement: str
+    rtype: str
+
+    @property
+    def at(self) -> str:
+        return self.where if self.statement == "?" else f"{self.where} (statement {self.statement})"
+
+    def fail(self, field: str, expected: str, value: Any) -> SourceFormatError:
+        code = f"{self.rtype}_{field.replace('.', '_')}_not_{expected.replace(' ', '_')}"
+        got = _KINDS.get(type(value), type(value).__name__ if value is not None else "null")
+        return SourceFormatError(str(self.path), f"{self.at} field {field}", f"{code}: {got} given")
+
+    def obj(self, d: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
+        value = d.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(field or key, "object", value)
+        return value
+
+    def objects(self, d: dict[str, Any], key: str, field: str | None = None) -> list[dict[str, Any]]:
+        """An optional array of objects."""
+        name = field or key
+        value = d.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(name, "array", value)
+        for item in value:
+            if not isinstance(item, dict):
+                raise self.fail(f"{name}.item", "object", item)
+        return value
+
+    def text(self, d: dict[str, Any], key: str, field: str | None = None) -> str | None:
+        value = d.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise self.fail(field or key, "string", value)
+        return value
+
+    def code(self, d: dict[str, Any], key: str, field: str) -> str | None:
+        """A country given as a code or as an object with a ``code``."""
+        value = d.get(key)
+        if isinstance(value, dict):
+            return self.text(value, "code", f"{field}.code")
+        return self.text(d, key, field)
 
 
 def _loads(path: Path, where: str | None, text: str) -> Any:
@@ -92,7 +152,7 @@ def share_range(share: dict[str, Any] | None, where: str, path: Path) -> tuple[f
 
 def country_code(text: str | None) -> str | None:
     """An ISO 3166 code for a country code or name ("GB", "United Kingdom", "England"); None if unknown."""
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         return None
     value = text.strip()
     upper = value.upper()
