@@ -127,3 +127,32 @@ def test_a_refused_load_writes_no_audit_record_nor_event(store: Store, tmp_path:
     with store.read() as tx:
         assert tx.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'list.load'") == 1
         assert tx.scalar("SELECT COUNT(*) FROM outbox_events WHERE event_type = 'list.loaded'") == 1
+
+
+def test_every_list_an_official_format_fills_passes_the_format_guard(sqlite_store: Store, testdata: Path) -> None:
+    # OFAC's enhanced XML sorts its entities into the NS-CMIC, SSI and PLC lists too
+    results = load_paths(sqlite_store, [testdata / "ofac/nonsdn_2025-12/CONS_ENHANCED.ZIP"])
+    assert {r.list_id for r in results} >= {"us-ofac-plc", "us-ofac-ssi", "us-ofac-nscmic", "us-ofac-cons"}
+
+
+def test_another_official_format_is_judged_by_its_entry_count(sqlite_store: Store, tmp_path: Path) -> None:
+    # formats number entries their own way (CSL's DPL rows vs dpl.txt): every id changes, the list did not shrink
+    csl = tmp_path / "csl.csv"
+    csl.write_text(
+        "_id,source,entity_number,type,programs,name,addresses,alt_names,ids\n"
+        + "".join(
+            f"{k},Denied Persons List (DPL) - Bureau of Industry and Security,,,,Person {k},,,\n" for k in range(10)
+        ),
+        encoding="utf-8",
+    )
+    (first,) = load_paths(sqlite_store, [csl])
+    assert first.list_id == "us-bis-dpl" and first.entries == 10
+    dpl = tmp_path / "dpl.txt"
+    header = '"Name"\t"Street_Address"\t"City"\t"State"\t"Country"\t"Postal_Code"\t"Effective_Date"\t"FR_Citation"\n'
+    rows = "".join(f'"Person {k}"\t"1 Road"\t"Town"\t""\t"US"\t""\t"01/01/2020"\t"x"\n' for k in range(9))
+    dpl.write_text(header + rows, encoding="utf-8")
+    (second,) = load_paths(sqlite_store, [dpl])
+    assert second.removed == 10 and second.entries == 9
+    dpl.write_text(header + rows[: rows.index('"Person 5"')], encoding="utf-8")
+    with pytest.raises(InputError, match="would remove 4 of the 9 entries"):
+        load_paths(sqlite_store, [dpl])

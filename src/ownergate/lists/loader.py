@@ -114,14 +114,14 @@ def check_format(item: ParsedSource, list_id: str | None, force: bool) -> None:
             continue
         how = "add --force" if list_id == lid else f"name the list with --list {lid} and add --force"
         raise InputError(
-            f"{item.path}: a {item.source.format} file cannot replace the official list {lid}, which is read"
+            f"{item.path}: a file in format {item.source.format} cannot replace the official list {lid}, which is read"
             f" from {', '.join(allowed)} files only (to load it there anyway, {how})"
         )
 
 
 def check_shrink(item: ParsedSource, list_id: str, current: int, removed: int, guards: Guards) -> None:
     """Refuse a load that removes more than the allowed share of an official list's entries."""
-    if guards.allow_shrink or not current or not registry.formats_for(list_id):
+    if guards.allow_shrink or not current or removed <= 0 or not registry.formats_for(list_id):
         return
     limit = guards.max_shrink if guards.max_shrink is not None else load_settings().list_max_shrink
     if removed / current > limit:
@@ -202,8 +202,9 @@ def _load_list(
     files = tuple(p.name for p in item.files)
     _ensure_list(tx, list_id)
     previous = tx.fetchone(
-        "SELECT id, content_hash FROM list_snapshot WHERE list_id = ? ORDER BY id DESC LIMIT 1", (list_id,)
+        "SELECT id, content_hash, format FROM list_snapshot WHERE list_id = ? ORDER BY id DESC LIMIT 1", (list_id,)
     )
+    previous_format = previous[2] if previous else None
     if skip_known and (previous is None or previous[1] != item.content_hash):
         known = tx.scalar(
             "SELECT id FROM list_snapshot WHERE list_id = ? AND content_hash = ? LIMIT 1", (list_id, item.content_hash)
@@ -231,7 +232,9 @@ def _load_list(
     encoded = {e.entry_id: (e, *codec.encode(e)) for e in entries}
     added = sorted((i for i in encoded if i not in current), key=codec.natural_key)
     removed = sorted((i for i in current if i not in encoded), key=codec.natural_key)
-    check_shrink(item, list_id, len(current), len(removed), guards)
+    # Another format numbers entries its own way (CSL vs bis-dpl ids): then only the count can shrink.
+    same_format = previous is None or previous_format == item.source.format
+    check_shrink(item, list_id, len(current), len(removed) if same_format else len(current) - len(entries), guards)
     changed = sorted((i for i in encoded if i in current and current[i][1] != encoded[i][3]), key=codec.natural_key)
     fields = _changed_fields(tx, changed, current, encoded)
     retire = [(snapshot_id, current[i][0]) for i in (*removed, *changed)]
