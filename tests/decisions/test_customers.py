@@ -177,3 +177,11 @@ def test_imports_and_changes_are_audited(store: Store, tmp_path: Path) -> None:
     assert json.loads(rows[2][3])["name"] == "New Co AG"
     assert {r[0] for r in rows} == {"cli:tester"}
     assert verify(store).ok
+
+
+def test_a_latin1_byte_names_its_line(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "book.csv"
+    path.write_bytes(HEADER.encode() + b"c1,Acme,DE,,,,,\nc2,Caf\xe9 SARL,FR,,,,,\n")
+    with pytest.raises(InputError, match=r"book\.csv: line 3: not valid utf-8 text \(byte 0xe9\)"):
+        book.import_files(sqlite_store, path, None, NOW)
+    assert _count(sqlite_store) == (0, 0)

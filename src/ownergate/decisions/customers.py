@@ -19,7 +19,7 @@ import pycountry
 
 from ownergate import audit
 from ownergate.errors import InputError, NotFoundError
-from ownergate.sources.text import sha256_of, text_problem
+from ownergate.sources.text import read_bytes, sha256_of, text_problem
 from ownergate.store import Store, Transaction
 
 CUSTOMER_COLUMNS = ("id", "name", "country", "hq_country", "lei", "registration_number", "website", "entity_id")
@@ -99,21 +99,24 @@ def _text(value: str | None) -> str | None:
 
 
 def _rows(path: Path, required: Sequence[str]) -> Iterable[tuple[int, dict[str, str]]]:
+    data = read_bytes(path)
     try:
-        text = path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")  # NUL and other control characters are refused per field
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not valid utf-8 text (byte 0x{data[exc.start]:02x})") from None
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(f"{path}: line 1: missing column(s) {', '.join(missing)} (header: {','.join(header)})")
-    for row in reader:
-        if None in row:
-            raise InputError(f"{path}: line {reader.line_num}: more fields than the header has")
-        yield reader.line_num, row
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(f"{path}: line 1: missing column(s) {', '.join(missing)} (header: {','.join(header)})")
+        for row in reader:
+            if None in row:
+                raise InputError(f"{path}: line {reader.line_num}: more fields than the header has")
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: malformed CSV: {exc}") from None
 
 
 def validate(customer: Customer, where: str = "customer") -> None:
