@@ -156,3 +156,14 @@ def test_another_official_format_is_judged_by_its_entry_count(sqlite_store: Stor
     dpl.write_text(header + rows[: rows.index('"Person 5"')], encoding="utf-8")
     with pytest.raises(InputError, match="would remove 4 of the 9 entries"):
         load_paths(sqlite_store, [dpl])
+
+
+def test_control_characters_in_list_entries_are_refused_naming_the_line(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "internal.csv"
+    path.write_text("id,name,aliases,country,type\n1,Good Ltd,,,\n2,Bad\x07 Ltd,,,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"internal\.csv: line 3: name 'Bad\\x07 Ltd' holds a control character"):
+        load_paths(sqlite_store, [path])
+    path.write_text("id,name,aliases,country,type\n1,Good Ltd,Al\x1bias,,\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2: alias 'Al\\x1bias' holds a control character \(U\+001B\)"):
+        load_paths(sqlite_store, [path])
+    assert current_snapshots(sqlite_store) == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -76,6 +77,7 @@ def parse_path(path: Path, list_id: str | None = None, format: str | None = None
     parsed.files_sha256 = {p.name: sha256_of(p) for p in files}
     seen: dict[tuple[str, str], Entry] = {}
     for entry in source.read(path, list_id):
+        _check_text(entry)
         key = (entry.list_id, entry.entry_id)
         if key in seen:
             first = seen[key]
@@ -89,6 +91,26 @@ def parse_path(path: Path, list_id: str | None = None, format: str | None = None
     if not parsed.lists:
         raise SourceFormatError(str(path), None, "holds no entries")
     return parsed
+
+
+#: C0 control characters and DEL: never in an id or a name (they break XML and the review desk's SVG).
+#: Lists keep C1 characters, which real files carry (CSL's "Xi\x92an", a Windows-1252 apostrophe).
+_C0 = re.compile("[\x00-\x1f\x7f]")
+
+
+def _check_text(entry: Entry) -> None:
+    """An entry's id must be non-empty; its id, name and aliases free of C0 control characters."""
+    problem = None if entry.entry_id.strip() else "entry id is empty"
+    for what, value in (
+        ("entry id", entry.entry_id),
+        ("name", entry.name),
+        *(("alias", a.name) for a in entry.aliases),
+    ):
+        found = _C0.search(value)
+        if problem is None and found:
+            problem = f"{what} {value!r} holds a control character (U+{ord(found.group()):04X})"
+    if problem:
+        raise SourceFormatError(entry.provenance.source_file, entry.provenance.record, problem)
 
 
 def _now() -> datetime:
