@@ -34,6 +34,13 @@ def _env_float(name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
 
 
+def _env_fraction(name: str, default: float) -> float:
+    value = _env_float(name, default)
+    if not 0 <= value <= 1:
+        raise ConfigError(f"{name}={value!r} is not a fraction between 0 and 1")
+    return value
+
+
 def _env_int(name: str, default: int) -> int:
     raw = _env(name)
     if raw is None:
@@ -113,6 +120,14 @@ class Settings:
     pg_connect_timeout: float = 5.0
     pg_statement_timeout: float = 3600.0
     pg_idle_timeout: float = 3600.0
+    # Largest share (0-1) of an official list's current entries one load may remove
+    # (OWNERGATE_LIST_MAX_SHRINK); a bigger removal is refused unless `lists load --allow-shrink`.
+    list_max_shrink: float = 0.2
+    # Most bytes one compressed list file (gzip or a ZIP member) may expand to
+    # (OWNERGATE_MAX_DECOMPRESSED_MB, in MiB).
+    max_decompressed_bytes: int = 2048 << 20
+    # Most a compressed file may expand relative to its compressed size (OWNERGATE_MAX_COMPRESSION_RATIO).
+    max_compression_ratio: float = 200.0
 
 
 def load_settings() -> Settings:
@@ -136,4 +151,7 @@ def load_settings() -> Settings:
         pg_connect_timeout=_env_float("OWNERGATE_PG_CONNECT_TIMEOUT", 5.0),
         pg_statement_timeout=_env_float("OWNERGATE_PG_STATEMENT_TIMEOUT", 3600.0),
         pg_idle_timeout=_env_float("OWNERGATE_PG_IDLE_TIMEOUT", 3600.0),
+        list_max_shrink=_env_fraction("OWNERGATE_LIST_MAX_SHRINK", 0.2),
+        max_decompressed_bytes=int(_env_float("OWNERGATE_MAX_DECOMPRESSED_MB", 2048.0) * (1 << 20)),
+        max_compression_ratio=_env_float("OWNERGATE_MAX_COMPRESSION_RATIO", 200.0),
     )

@@ -91,6 +91,33 @@ def test_audit_rows_cannot_be_changed(store: Store, fill: Filler, statement: str
         assert list(records(tx)) == made
 
 
+_FORGED = "(2, '2030-01-01T00:00:00.000000Z', 'mallory', 'x', '', '{}', '" + "0" * 64 + "', '" + "1" * 64 + "')"
+_COLUMNS = "(seq, at, actor, action, subject, details, prev_hash, hash)"
+
+
+@pytest.mark.parametrize("verb", ["INSERT OR REPLACE INTO", "REPLACE INTO"])
+def test_replace_cannot_swap_an_audit_record_on_sqlite(sqlite_store: Store, fill: Filler, verb: str) -> None:
+    # REPLACE deletes the row it conflicts with without firing the DELETE trigger (recursive_triggers off)
+    made = fill(sqlite_store, 3)
+    with pytest.raises(Exception, match="append-only: REPLACE refused"), sqlite_store.transaction() as tx:
+        tx.execute(f"{verb} audit_log {_COLUMNS} VALUES {_FORGED}")
+    with sqlite_store.read() as tx:
+        assert list(records(tx)) == made
+
+
+@pytest.mark.postgres
+def test_upsert_cannot_swap_an_audit_record_on_postgres(pg_url: str, fill: Filler) -> None:
+    with open_store(pg_url) as store:
+        made = fill(store, 3)
+        with pytest.raises(Exception, match="append-only"), store.transaction() as tx:
+            tx.execute(
+                f"INSERT INTO audit_log {_COLUMNS} VALUES {_FORGED}"  # noqa: S608
+                " ON CONFLICT (seq) DO UPDATE SET actor = EXCLUDED.actor, hash = EXCLUDED.hash"
+            )
+        with store.read() as tx:
+            assert list(records(tx)) == made
+
+
 @pytest.mark.postgres
 def test_truncate_is_refused_on_postgres(pg_url: str, fill: Filler) -> None:
     with open_store(pg_url) as store:

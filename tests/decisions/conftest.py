@@ -15,10 +15,12 @@ import pytest
 from ownergate.lists.loader import load_paths
 from ownergate.store import Store, open_store
 
+# The CSL (2022) holds an older, partial SDN: loaded after the 2024 SDN it would replace it (the
+# shrink guard refuses that), so it goes first and the 2024 SDN is the current one.
 REAL_LISTS = (
+    "csl/consolidated_2022-05.csv.gz",
     "ofac/sdn_2024-05-03.csv",
     "us_lists/us_dod_chinese_milcorps_sanctions.csv",
-    "csl/consolidated_2022-05.csv.gz",
     "ofac/nonsdn_2025-12",
     "us_lists/us_fcc_covered_list_table.csv",
 )

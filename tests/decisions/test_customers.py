@@ -101,3 +101,87 @@ def test_cli_import_and_show(tmp_path: Path) -> None:
     assert '"Halcyon Devices Ltd."' in shown.stdout
     missing = subprocess.run([*run, "show", "nobody"], capture_output=True, text=True, check=False)
     assert missing.returncode == 4 and "no customer 'nobody'" in missing.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("c1,Acme\x00 Ltd,DE,,,,,\n", "line 2: name 'Acme\\x00 Ltd' holds a control character (U+0000)"),
+        ("c\x1b1,Acme,DE,,,,,\n", "line 2: id 'c\\x1b1' holds a control character (U+001B)"),
+        ("c1,Ac\u0085me,DE,,,,,\n", "line 2: name 'Ac\\x85me' holds a control character (U+0085)"),
+        ("c1,Acme,DE,,,,,node\x07\n", "line 2: entity_id 'node\\x07' holds a control character"),
+    ],
+)
+def test_control_characters_in_ids_and_names_are_refused_by_row(
+    sqlite_store: Store, tmp_path: Path, row: str, problem: str
+) -> None:
+    path = tmp_path / "book.csv"
+    path.write_text(HEADER + row, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        book.import_files(sqlite_store, path, None, NOW)
+    assert str(caught.value) == f"{path}: {problem}" or problem in str(caught.value)
+    assert _count(sqlite_store) == (0, 0)
+
+
+def test_control_characters_in_declared_owner_names_are_refused(sqlite_store: Store, tmp_path: Path) -> None:
+    customers, owners = tmp_path / "book.csv", tmp_path / "owners.csv"
+    customers.write_text(HEADER + "c1,Acme,DE,,,,,\n", encoding="utf-8")
+    owners.write_text("customer_id,owner_name,share_min\nc1,Holding\x00 AG,0.6\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 2: owner_name 'Holding\\x00 AG' holds a control character"):
+        book.import_files(sqlite_store, customers, owners, NOW)
+    assert _count(sqlite_store) == (0, 0)
+
+
+def test_the_cli_refuses_a_nul_in_a_name_with_exit_3(tmp_path: Path) -> None:
+    path = tmp_path / "book.csv"
+    path.write_text(HEADER + "c1,Acme\x00,DE,,,,,\n", encoding="utf-8")
+    cli = Path(sys.executable).parent / "ownergate"
+    result = subprocess.run(
+        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "customers", "import", str(path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 3 and "line 2: name" in result.stderr and "Traceback" not in result.stderr
+    added = subprocess.run(
+        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "customers", "add", "c2", "--name", "Bad\x07Name"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert added.returncode == 3 and "control character" in added.stderr
+
+
+def test_imports_and_changes_are_audited(store: Store, tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from ownergate.audit import verify
+
+    result = book.import_files(store, EXAMPLES / "customers.csv", EXAMPLES / "owners.csv", NOW, actor="cli:tester")
+    with store.transaction() as tx:
+        assert book.save_one(tx, book.Customer("new-co", "New Co GmbH", country="DE"), NOW, actor="cli:tester")
+    with store.transaction() as tx:
+        assert not book.save_one(tx, book.Customer("new-co", "New Co AG", country="DE"), NOW, actor="cli:tester")
+    with store.read() as tx:
+        rows = tx.fetchall("SELECT actor, action, subject, details FROM audit_log ORDER BY seq")
+    assert [(r[1], r[2]) for r in rows] == [
+        ("customers.import", "file:customers.csv"),
+        ("customer.create", "customer:new-co"),
+        ("customer.update", "customer:new-co"),
+    ]
+    imported = json.loads(rows[0][3])
+    assert imported["sha256"] == hashlib.sha256((EXAMPLES / "customers.csv").read_bytes()).hexdigest()
+    assert imported["owners_sha256"] == hashlib.sha256((EXAMPLES / "owners.csv").read_bytes()).hexdigest()
+    assert (imported["customers"], imported["created"], imported["owners"]) == (
+        result.customers,
+        result.created,
+        result.owners,
+    )
+    assert json.loads(rows[2][3])["name"] == "New Co AG"
+    assert {r[0] for r in rows} == {"cli:tester"}
+    assert verify(store).ok
+
+
+def test_a_latin1_byte_names_its_line(sqlite_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "book.csv"
+    path.write_bytes(HEADER.encode() + b"c1,Acme,DE,,,,,\nc2,Caf\xe9 SARL,FR,,,,,\n")
+    with pytest.raises(InputError, match=r"book\.csv: line 3: not valid utf-8 text \(byte 0xe9\)"):
+        book.import_files(sqlite_store, path, None, NOW)
+    assert _count(sqlite_store) == (0, 0)

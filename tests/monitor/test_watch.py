@@ -22,9 +22,10 @@ from ownergate.policy.loader import parse_policy, read_policy
 from ownergate.policy.repository import install
 from ownergate.store import Store
 
-HEADER = "id,name,aliases,country,type\n"
-SDN_V1 = HEADER + "S-1,Northwind Dynamics Holding,NWD Group,RU,organization\n"
-SDN_V2 = SDN_V1 + "S-2,Calm Harbor Bakery Limited,,RU,organization\n"
+# OFAC's own sdn.csv layout: an ownergate-csv file named us-ofac-sdn.csv can no longer fill the SDN list
+_EMPTY = ",-0- " * 7
+SDN_V1 = f'1,"NORTHWIND DYNAMICS HOLDING",-0- ,"RUSSIA-EO14024"{_EMPTY},"a.k.a. \'NWD GROUP\'."\n'
+SDN_V2 = SDN_V1 + f'2,"CALM HARBOR BAKERY LIMITED",-0- ,"RUSSIA-EO14024"{_EMPTY},-0- \n'  # fmt: skip
 BOOK = [  # a headquarters each: with no country known at all a customer is review (missing-country)
     Customer("c-north", "Northwind Dynamics Holding", hq_country="GB"),
     Customer("c-calm", "Calm Harbor Bakery Ltd", hq_country="GB"),
@@ -54,7 +55,7 @@ def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None
     save_book(sqlite_store)
     folder = tmp_path / "lists"
     folder.mkdir()
-    (folder / "us-ofac-sdn.csv").write_text(SDN_V1)
+    (folder / "sdn.csv").write_text(SDN_V1)
     first = cli(db, "watch", "--once", "--from", str(folder), "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
@@ -62,7 +63,7 @@ def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None
         # oak and pine name graph entities not loaded yet: review (unresolved)
         "c-north": (None, "deny"), "c-calm": (None, "allow"), "c-oak": (None, "review"), "c-pine": (None, "review"),
     }  # fmt: skip
-    (folder / "us-ofac-sdn.csv").write_text(SDN_V2)
+    (folder / "sdn.csv").write_text(SDN_V2)
     second = cli(db, "watch", "--once", "--from", str(folder), "--json")
     assert second.returncode == 0, second.stderr
     report = json.loads(second.stdout)
@@ -72,7 +73,7 @@ def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None
     assert report["redecided"] < len(BOOK)
     (change,) = report["changes"]
     assert (change["customer"], change["from"], change["to"]) == ("c-calm", "allow", "deny")
-    assert change["evidence"][0]["evidence"]["entry_id"] == "S-2"
+    assert change["evidence"][0]["evidence"]["entry_id"] == "2"
 
     runs = cli(db, "monitor", "runs")
     assert runs.returncode == 0 and "run 2 done" in runs.stdout

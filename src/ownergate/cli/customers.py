@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,7 @@ def import_(
     ] = None,
 ) -> None:
     """Import a customer book (all rows or none)."""
-    result = book.import_files(state(ctx).store(), file, owners, datetime.now(UTC))
+    result = book.import_files(state(ctx).store(), file, owners, datetime.now(UTC), actor=f"cli:{getpass.getuser()}")
     typer.echo(
         f"imported {result.customers} customers ({result.created} new, {result.updated} updated),"
         f" {result.owners} declared owners"
@@ -55,9 +56,8 @@ def add(
         website=website,
         entity_id=entity_id,
     )
-    book.validate(customer)
     with state(ctx).store().transaction() as tx:
-        created, _ = book.save(tx, [customer], datetime.now(UTC))
+        created = book.save_one(tx, customer, datetime.now(UTC), actor=f"cli:{getpass.getuser()}")
     typer.echo(f"{'added' if created else 'updated'} customer {customer.id}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,7 @@ import typer
 
 from ownergate.cli.app import app, print_json, state
 from ownergate.lists import last_diff, load_paths
+from ownergate.lists.loader import Guards
 from ownergate.lists.model import LoadResult
 from ownergate.lists.repository import current_snapshots
 from ownergate.lists.update import update as update_lists
@@ -33,9 +35,19 @@ def load(
     list_id: Annotated[str | None, typer.Option("--list", help="Put every entry on this list id.")] = None,
     format: Annotated[str | None, typer.Option("--format", help="Force the format instead of sniffing.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --list: let a file of another format fill an official list.")
+    ] = False,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option("--allow-shrink", help="Allow removing more of an official list than OWNERGATE_LIST_MAX_SHRINK."),
+    ] = False,
 ) -> None:
     """Load files atomically: every list they hold gets a new snapshot and a diff, or nothing changes."""
-    results = load_paths(state(ctx).store(), paths, list_id=list_id, format=format)
+    guards = Guards(force=force, allow_shrink=allow_shrink)
+    results = load_paths(
+        state(ctx).store(), paths, list_id=list_id, format=format, guards=guards, actor=f"cli:{getpass.getuser()}"
+    )
     if as_json:
         print_json([r.as_json() for r in results])
     else:

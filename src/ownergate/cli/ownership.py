@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +26,7 @@ def load(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Load ownership files; loading a file again replaces what it loaded before."""
-    result = load_ownership(state(ctx).store(), paths, format=format)
+    result = load_ownership(state(ctx).store(), paths, format=format, actor=f"cli:{getpass.getuser()}")
     if as_json:
         print_json([f.__dict__ for f in result.files])
         return

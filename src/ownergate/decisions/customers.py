@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pycountry
 
+from ownergate import audit
 from ownergate.errors import InputError, NotFoundError
+from ownergate.sources.text import read_bytes, sha256_of, text_problem
 from ownergate.store import Store, Transaction
 
 CUSTOMER_COLUMNS = ("id", "name", "country", "hq_country", "lei", "registration_number", "website", "entity_id")
@@ -98,29 +100,40 @@ def _text(value: str | None) -> str | None:
 
 
 def _rows(path: Path, required: Sequence[str]) -> Iterable[tuple[int, dict[str, str]]]:
+    data = read_bytes(path)
     try:
-        text = path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")  # NUL and other control characters are refused per field
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: not valid utf-8 text (byte 0x{data[exc.start]:02x})") from None
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputError(f"{path}: line 1: missing column(s) {', '.join(missing)} (header: {','.join(header)})")
-    for row in reader:
-        if None in row:
-            raise InputError(f"{path}: line {reader.line_num}: more fields than the header has")
-        yield reader.line_num, row
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InputError(f"{path}: line 1: missing column(s) {', '.join(missing)} (header: {','.join(header)})")
+        for row in reader:
+            if None in row:
+                raise InputError(f"{path}: line {reader.line_num}: more fields than the header has")
+            yield reader.line_num, row
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {reader.line_num}: malformed CSV: {exc}") from None
 
 
 def validate(customer: Customer, where: str = "customer") -> None:
-    """A customer needs an id and a name."""
+    """A customer needs an id and a name; no id, name or identifier may hold a control character."""
     if not customer.id:
         raise InputError(f"{where}: customer id is empty")
     if not customer.name:
         raise InputError(f"{where}: customer {customer.id!r} has no name")
+    checks: list[tuple[str, str | None]] = [("id", customer.id), ("name", customer.name)]
+    checks += [("other_names", n) for n in customer.other_names]
+    checks += [(k, getattr(customer, k)) for k in ("lei", "registration_number", "website", "entity_id", "tax_id")]
+    checks += [("email_domain", customer.email_domain)] + [("owner_name", o.name) for o in customer.owners]
+    for what, value in checks:
+        problem = text_problem(value, what, required=False)
+        if problem:
+            raise InputError(f"{where}: {problem}")
 
 
 def to_dict(customer: Customer) -> dict[str, object]:
@@ -139,22 +152,22 @@ def read_customers(path: Path) -> list[Customer]:
         if cid in seen:
             raise InputError(f"{where}: duplicate customer id {cid!r} (first on line {seen[cid]})")
         seen[cid] = line
-        customers.append(
-            Customer(
-                id=cid,
-                name=name,
-                country=parse_country(row.get("country"), f"{where}: country"),
-                hq_country=parse_country(row.get("hq_country"), f"{where}: hq_country"),
-                lei=_text(row.get("lei")),
-                registration_number=_text(row.get("registration_number")),
-                website=_text(row.get("website")),
-                entity_id=_text(row.get("entity_id")),
-                other_names=[n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
-                billing_country=parse_country(row.get("billing_country"), f"{where}: billing_country"),
-                tax_id=_text(row.get("tax_id")),
-                email_domain=_text(row.get("email_domain")),
-            )
+        customer = Customer(
+            id=cid,
+            name=name,
+            country=parse_country(row.get("country"), f"{where}: country"),
+            hq_country=parse_country(row.get("hq_country"), f"{where}: hq_country"),
+            lei=_text(row.get("lei")),
+            registration_number=_text(row.get("registration_number")),
+            website=_text(row.get("website")),
+            entity_id=_text(row.get("entity_id")),
+            other_names=[n.strip() for n in (row.get("other_names") or "").split(";") if n.strip()],
+            billing_country=parse_country(row.get("billing_country"), f"{where}: billing_country"),
+            tax_id=_text(row.get("tax_id")),
+            email_domain=_text(row.get("email_domain")),
         )
+        validate(customer, where)
+        customers.append(customer)
     return customers
 
 
@@ -165,6 +178,9 @@ def read_owners(path: Path) -> dict[str, list[DeclaredOwner]]:
         cid, name = (row.get("customer_id") or "").strip(), (row.get("owner_name") or "").strip()
         if not cid or not name:
             raise InputError(f"{where}: customer_id and owner_name are required")
+        problem = text_problem(cid, "customer_id") or text_problem(name, "owner_name")
+        if problem:
+            raise InputError(f"{where}: {problem}")
         lo, hi = (
             _share(row.get("share_min"), f"{where}: share_min"),
             _share(row.get("share_max"), f"{where}: share_max"),
@@ -265,14 +281,32 @@ def save_owners(tx: Transaction, owners: dict[str, list[DeclaredOwner]], now: da
     return count
 
 
-def import_files(store: Store, customers_csv: Path, owners_csv: Path | None, now: datetime) -> ImportResult:
-    """Import a customer book and, optionally, declared owners, atomically."""
+def import_files(
+    store: Store, customers_csv: Path, owners_csv: Path | None, now: datetime, *, actor: str = "system"
+) -> ImportResult:
+    """Import a customer book and, optionally, declared owners, atomically, with its audit record
+    (``customers.import``: the files, their SHA-256, the counts) in the same transaction."""
     customers = read_customers(customers_csv)
     owners = read_owners(owners_csv) if owners_csv else {}
     with store.transaction() as tx:
         created, updated = save(tx, customers, now)
         count = save_owners(tx, owners, now)
-    return ImportResult(len(customers), created, updated, count)
+        result = ImportResult(len(customers), created, updated, count)
+        details: dict[str, object] = {**asdict(result), "file": customers_csv.name, "sha256": sha256_of(customers_csv)}
+        if owners_csv:
+            details |= {"owners_file": owners_csv.name, "owners_sha256": sha256_of(owners_csv)}
+        audit.append(tx, actor=actor, action="customers.import", subject=f"file:{customers_csv.name}", details=details)
+    return result
+
+
+def save_one(tx: Transaction, customer: Customer, now: datetime, *, actor: str = "system") -> bool:
+    """Add or update one customer with its audit record (``customer.create``/``customer.update``);
+    True when it was new."""
+    validate(customer)
+    created, _ = save(tx, [customer], now)
+    action = "customer.create" if created else "customer.update"
+    audit.append(tx, actor=actor, action=action, subject=f"customer:{customer.id}", details=to_dict(customer))
+    return bool(created)
 
 
 _SELECT = (

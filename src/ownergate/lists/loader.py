@@ -5,24 +5,34 @@ source files) and its diff against the previous snapshot of that list. Entry ver
 ``valid_from``/``valid_to`` snapshot ids, so an unchanged entry is stored once, and loading the
 same file twice records a snapshot with an empty diff (``unchanged``). Any error, in parsing or
 in writing, leaves the store exactly as it was.
+
+Guards (docs/lists.md, "Integrity guards"): an official list only takes files in one of its own
+formats, unless the caller names the list and forces it (:func:`check_format`); a load that would
+remove more than ``OWNERGATE_LIST_MAX_SHRINK`` of an official list's entries is refused unless
+allowed (:func:`check_shrink`). Each snapshot records the SHA-256 of its files, an audit record
+(``list.load``) and a ``list.loaded`` outbox event, in the load's transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ownergate.errors import SourceFormatError
+from ownergate import audit
+from ownergate.errors import InputError, SourceFormatError
 from ownergate.lists import codec
 from ownergate.lists.model import LoadResult, LoadStatus
+from ownergate.monitor import outbox
+from ownergate.settings import load_settings
 from ownergate.sources import registry
 from ownergate.sources.base import ListSource
 from ownergate.sources.model import Entry
-from ownergate.sources.text import date_in_name
+from ownergate.sources.text import date_in_name, sha256_of
 from ownergate.store import Store, Transaction
 
 _BATCH = 500
@@ -38,6 +48,15 @@ class ParsedSource:
     content_hash: str
     published: date | None
     lists: dict[str, list[Entry]] = field(default_factory=dict)
+    files_sha256: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of its bytes
+
+    @property
+    def file_sha256(self) -> str:
+        """The file's SHA-256; for a set of files, the SHA-256 of their ``sha256sum`` manifest."""
+        if len(self.files_sha256) == 1:
+            return next(iter(self.files_sha256.values()))
+        manifest = "".join(f"{digest}  {name}\n" for name, digest in sorted(self.files_sha256.items()))
+        return hashlib.sha256(manifest.encode("utf-8")).hexdigest()
 
 
 def content_hash(files: Sequence[Path]) -> str:
@@ -55,8 +74,10 @@ def parse_path(path: Path, list_id: str | None = None, format: str | None = None
     source = registry.by_format(format) if format else registry.detect(path)
     files = source.member_files(path)
     parsed = ParsedSource(path, source, files, content_hash(files), source.published(path) or date_in_name(path))
+    parsed.files_sha256 = {p.name: sha256_of(p) for p in files}
     seen: dict[tuple[str, str], Entry] = {}
     for entry in source.read(path, list_id):
+        _check_text(entry)
         key = (entry.list_id, entry.entry_id)
         if key in seen:
             first = seen[key]
@@ -72,8 +93,65 @@ def parse_path(path: Path, list_id: str | None = None, format: str | None = None
     return parsed
 
 
+#: C0 control characters and DEL: never in an id or a name (they break XML and the review desk's SVG).
+#: Lists keep C1 characters, which real files carry (CSL's "Xi\x92an", a Windows-1252 apostrophe).
+_C0 = re.compile("[\x00-\x1f\x7f]")
+
+
+def _check_text(entry: Entry) -> None:
+    """An entry's id must be non-empty; its id, name and aliases free of C0 control characters."""
+    problem = None if entry.entry_id.strip() else "entry id is empty"
+    for what, value in (
+        ("entry id", entry.entry_id),
+        ("name", entry.name),
+        *(("alias", a.name) for a in entry.aliases),
+    ):
+        found = _C0.search(value)
+        if problem is None and found:
+            problem = f"{what} {value!r} holds a control character (U+{ord(found.group()):04X})"
+    if problem:
+        raise SourceFormatError(entry.provenance.source_file, entry.provenance.record, problem)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Guards:
+    """What a load may do to an official list (docs/lists.md, "Integrity guards")."""
+
+    force: bool = False  # with an explicit list id: let a file of another format fill an official list
+    allow_shrink: bool = False  # let a load remove more than ``max_shrink`` of an official list
+    max_shrink: float | None = None  # None: OWNERGATE_LIST_MAX_SHRINK
+
+
+def check_format(item: ParsedSource, list_id: str | None, force: bool) -> None:
+    """Refuse a file whose format is not one of the official list's own, unless named and forced."""
+    for lid in item.lists:
+        allowed = registry.formats_for(lid)
+        if not allowed or item.source.format in allowed:
+            continue
+        if list_id == lid and force:
+            continue
+        how = "add --force" if list_id == lid else f"name the list with --list {lid} and add --force"
+        raise InputError(
+            f"{item.path}: a file in format {item.source.format} cannot replace the official list {lid}, which is read"
+            f" from {', '.join(allowed)} files only (to load it there anyway, {how})"
+        )
+
+
+def check_shrink(item: ParsedSource, list_id: str, current: int, removed: int, guards: Guards) -> None:
+    """Refuse a load that removes more than the allowed share of an official list's entries."""
+    if guards.allow_shrink or not current or removed <= 0 or not registry.formats_for(list_id):
+        return
+    limit = guards.max_shrink if guards.max_shrink is not None else load_settings().list_max_shrink
+    if removed / current > limit:
+        raise InputError(
+            f"{item.path}: loading it would remove {removed} of the {current} entries of the official list"
+            f" {list_id} ({removed / current:.0%}, more than the {limit:.0%} OWNERGATE_LIST_MAX_SHRINK allows);"
+            " refused: check the file, or add --allow-shrink if the list really shrank"
+        )
 
 
 def load_paths(
@@ -84,22 +162,44 @@ def load_paths(
     *,
     skip_known: bool = False,
     clock: Callable[[], datetime] = _now,
+    guards: Guards | None = None,
+    actor: str = "system",
 ) -> list[LoadResult]:
     """Load every path (a file, or a folder holding one list's set of files) atomically.
 
     ``list_id`` puts every entry on that list; ``format`` forces the format. With ``skip_known``
     (``lists update``), a file set already loaded into a list that is no longer current is skipped
-    rather than loaded again over a newer snapshot.
+    rather than loaded again over a newer snapshot. ``guards`` relax the integrity guards; ``actor``
+    is who the audit records name.
     """
+    guards = guards or Guards()
     parsed = [parse_path(Path(p), list_id, format) for p in paths]
+    for item in parsed:
+        check_format(item, list_id, guards.force)
     results: list[LoadResult] = []
     with store.transaction() as tx:
         if store.dialect == "postgresql":
             tx.execute("LOCK TABLE list_snapshot IN SHARE ROW EXCLUSIVE MODE")
         for item in parsed:
             for lid, entries in item.lists.items():
-                results.append(_load_list(tx, item, lid, entries, skip_known, clock()))
+                result = _load_list(tx, item, lid, entries, skip_known, clock(), guards)
+                if result.snapshot_id is not None:
+                    _announce(tx, item, result, actor, guards)
+                results.append(result)
     return results
+
+
+def _announce(tx: Transaction, item: ParsedSource, result: LoadResult, actor: str, guards: Guards) -> None:
+    """The audit record and the ``list.loaded`` event of one new snapshot, in the load's transaction."""
+    details = {
+        **result.as_json(),
+        "published": item.published.isoformat() if item.published else None,
+        "file_sha256": item.file_sha256,
+        "files_sha256": dict(item.files_sha256),
+    }
+    audit_details = {**details, "forced": guards.force, "allow_shrink": guards.allow_shrink}
+    audit.append(tx, actor=actor, action="list.load", subject=f"list:{result.list_id}", details=audit_details)
+    outbox.enqueue(tx, "list.loaded", details)
 
 
 def _ensure_list(tx: Transaction, list_id: str) -> None:
@@ -113,13 +213,20 @@ def _ensure_list(tx: Transaction, list_id: str) -> None:
 
 
 def _load_list(
-    tx: Transaction, item: ParsedSource, list_id: str, entries: list[Entry], skip_known: bool, now: datetime
+    tx: Transaction,
+    item: ParsedSource,
+    list_id: str,
+    entries: list[Entry],
+    skip_known: bool,
+    now: datetime,
+    guards: Guards,
 ) -> LoadResult:
     files = tuple(p.name for p in item.files)
     _ensure_list(tx, list_id)
     previous = tx.fetchone(
-        "SELECT id, content_hash FROM list_snapshot WHERE list_id = ? ORDER BY id DESC LIMIT 1", (list_id,)
+        "SELECT id, content_hash, format FROM list_snapshot WHERE list_id = ? ORDER BY id DESC LIMIT 1", (list_id,)
     )
+    previous_format = previous[2] if previous else None
     if skip_known and (previous is None or previous[1] != item.content_hash):
         known = tx.scalar(
             "SELECT id FROM list_snapshot WHERE list_id = ? AND content_hash = ? LIMIT 1", (list_id, item.content_hash)
@@ -132,9 +239,11 @@ def _load_list(
     effective = f"{published}T00:00:00.000000+00:00" if published else loaded_at
     tx.execute(
         "INSERT INTO list_snapshot (id, list_id, format, published, effective_at, loaded_at, content_hash,"
-        " source_files, entries, added, removed, changed, previous_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?)",
+        " source_files, entries, added, removed, changed, previous_id, file_sha256, files_sha256)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, ?, ?)",
         (snapshot_id, list_id, item.source.format, published, effective, loaded_at, item.content_hash,
-         json.dumps(files), previous[0] if previous else None),
+         json.dumps(files), previous[0] if previous else None, item.file_sha256,
+         json.dumps(item.files_sha256, sort_keys=True)),
     )  # fmt: skip
     current = {
         row[1]: (int(row[0]), row[2])
@@ -145,6 +254,9 @@ def _load_list(
     encoded = {e.entry_id: (e, *codec.encode(e)) for e in entries}
     added = sorted((i for i in encoded if i not in current), key=codec.natural_key)
     removed = sorted((i for i in current if i not in encoded), key=codec.natural_key)
+    # Another format numbers entries its own way (CSL vs bis-dpl ids): then only the count can shrink.
+    same_format = previous is None or previous_format == item.source.format
+    check_shrink(item, list_id, len(current), len(removed) if same_format else len(current) - len(entries), guards)
     changed = sorted((i for i in encoded if i in current and current[i][1] != encoded[i][3]), key=codec.natural_key)
     fields = _changed_fields(tx, changed, current, encoded)
     retire = [(snapshot_id, current[i][0]) for i in (*removed, *changed)]

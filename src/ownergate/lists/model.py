@@ -27,6 +27,8 @@ class SnapshotInfo:
     removed: int
     changed: int
     previous_id: int | None
+    file_sha256: str | None = None  # SHA-256 of the file (of the sha256sum manifest for a set); None before 0011
+    files_sha256: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -42,6 +44,8 @@ class SnapshotInfo:
             "removed": self.removed,
             "changed": self.changed,
             "previous": self.previous_id,
+            "file_sha256": self.file_sha256,
+            "files_sha256": dict(self.files_sha256),
         }
 
 

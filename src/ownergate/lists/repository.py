@@ -20,7 +20,7 @@ from ownergate.store import Store
 _ENTRY_COLUMNS = "data, raw, source_file, record, valid_from"
 _SNAPSHOT_COLUMNS = (
     "id, list_id, format, published, loaded_at, content_hash, source_files,"
-    " entries, added, removed, changed, previous_id"
+    " entries, added, removed, changed, previous_id, file_sha256, files_sha256"
 )
 
 
@@ -116,6 +116,8 @@ def _snapshot(row: tuple[Any, ...]) -> SnapshotInfo:
         removed=int(row[9]),
         changed=int(row[10]),
         previous_id=int(row[11]) if row[11] is not None else None,
+        file_sha256=row[12],
+        files_sha256=json.loads(row[13]) if row[13] else {},
     )
 
 

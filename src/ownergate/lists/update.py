@@ -84,7 +84,7 @@ def _load_each(store: Store, paths: list[Path], report: UpdateReport, format: st
             if known:
                 report.results.extend(known)
                 continue
-            report.results.extend(load_paths(store, [path], format=format, skip_known=True))
+            report.results.extend(load_paths(store, [path], format=format, skip_known=True, actor="lists-update"))
         except OwnergateError as exc:
             report.failures.append(f"{path.name}: {exc}")
 

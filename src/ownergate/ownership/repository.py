@@ -23,11 +23,13 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ownergate import audit
 from ownergate.ownership.columns import SourceColumn, StringColumn, TextColumn, codes, nonempty
 from ownergate.ownership.edgediff import Digests, Key, difference
 from ownergate.ownership.graph import EdgeKind, OwnershipGraph
 from ownergate.ownership.sources.formats import parse_file
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Records
+from ownergate.sources.text import sha256_of
 from ownergate.store import Store, Transaction
 
 
@@ -205,14 +207,28 @@ def _merged(entities: Sequence[EntityRecord]) -> list[EntityRecord]:
     return list(by_id.values())
 
 
-def load_ownership(store: Store, paths: Sequence[Path | str], format: str | None = None) -> LoadResult:
-    """Parse ``paths`` (format detected from each file unless given) and load them in one transaction."""
+def load_ownership(
+    store: Store, paths: Sequence[Path | str], format: str | None = None, *, actor: str = "system"
+) -> LoadResult:
+    """Parse ``paths`` (format detected from each file unless given) and load them in one transaction,
+    with one ``ownership.load`` audit record per file (its SHA-256 and counts) in that transaction."""
     parsed = [parse_file(Path(p), format) for p in paths]
     result = LoadResult()
     with store.transaction() as tx:
         for p in parsed:
-            write_parsed(tx, p, Path(p.path).name)
-            result.files.append(FileResult(p.path, p.format, len(p.entities), len(p.edges), len(p.exceptions)))
+            name = Path(p.path).name
+            write_parsed(tx, p, name)
+            done = FileResult(p.path, p.format, len(p.entities), len(p.edges), len(p.exceptions))
+            result.files.append(done)
+            details = {
+                "file": name,
+                "format": p.format,
+                "sha256": sha256_of(Path(p.path)),
+                "entities": done.entities,
+                "edges": done.edges,
+                "exceptions": done.exceptions,
+            }
+            audit.append(tx, actor=actor, action="ownership.load", subject=f"file:{name}", details=details)
     return result
 
 

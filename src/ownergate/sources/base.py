@@ -45,6 +45,10 @@ class ListSource(abc.ABC):
         element for anything malformed. Unknown but harmless fields are kept in ``Entry.raw``.
         """
 
+    def official_lists(self) -> frozenset[str]:
+        """The official list ids this format's content may put entries on (``lists``, by default)."""
+        return frozenset(info.list_id for info in self.lists)
+
     def member_files(self, path: Path) -> list[Path]:
         """The files a read of ``path`` uses (a folder or a set of sibling files), for hashing and provenance."""
         if path.is_dir():

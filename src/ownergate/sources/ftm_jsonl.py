@@ -51,6 +51,10 @@ def _schema(proxy: Any) -> Schema | None:
 class FtmJsonlSource(ListSource):
     format = "ftm-jsonl"
 
+    def official_lists(self) -> frozenset[str]:
+        """OpenSanctions exports name their dataset in each record (``datasets``), not in the file name."""
+        return frozenset(DATASETS.values())
+
     def sniff(self, path: Path, head: bytes) -> bool:
         if path.is_dir():
             return False

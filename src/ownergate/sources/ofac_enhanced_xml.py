@@ -57,6 +57,10 @@ class OfacEnhancedXmlSource(ListSource):
              ListInfo("us-ofac-cons", "OFAC other consolidated non-SDN lists", "US Treasury OFAC",
                       _BASE + "CONS_ENHANCED.ZIP"))  # fmt: skip
 
+    def official_lists(self) -> frozenset[str]:
+        """The lists ``_list_id`` sorts entities into, from each entity's own list and programmes."""
+        return frozenset({"us-ofac-sdn", "us-ofac-cons", "us-ofac-nscmic", "us-ofac-ssi", "us-ofac-plc"})
+
     def sniff(self, path: Path, head: bytes) -> bool:
         if path.is_dir():
             return False

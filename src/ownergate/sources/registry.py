@@ -62,6 +62,11 @@ def known_lists() -> dict[str, ListInfo]:
     return found
 
 
+def formats_for(list_id: str) -> list[str]:
+    """The formats whose content may fill the official list ``list_id`` ([] for a list of your own)."""
+    return [s.format for s in sources() if list_id in s.official_lists()]
+
+
 def head(path: Path) -> bytes:
     """The first bytes of a file (decompressed when gzip), or b'' for a folder."""
     if path.is_dir():

@@ -7,12 +7,9 @@ the line, so parsers never leak ``UnicodeDecodeError`` or ``csv.Error`` to their
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import unicodedata
-import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from functools import lru_cache
@@ -21,6 +18,7 @@ from pathlib import Path
 import pycountry
 
 from ownergate.errors import SourceFormatError
+from ownergate.sources.decompress import gunzip, unzip_member
 from ownergate.sources.model import Schema
 
 csv.field_size_limit(16 * 1024 * 1024)
@@ -79,29 +77,20 @@ _COUNTRY_ALIASES = {
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; ``.gz`` files are decompressed (a truncated archive is an error)."""
+    """The file's bytes; gzip files are decompressed, streaming and bounded (:mod:`.decompress`)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        if magic == b"\x1f\x8b":
+            return gunzip(path)
+        return path.read_bytes()
     except OSError as exc:
         raise SourceFormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from exc
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise SourceFormatError(str(path), None, f"truncated or corrupt gzip data: {exc}") from exc
-    return data
 
 
 def read_zip_member(path: Path, suffix: str) -> tuple[str, bytes]:
-    """The first member of the ZIP file ``path`` whose name ends with ``suffix`` (any case)."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                if name.lower().endswith(suffix.lower()):
-                    return name, archive.read(name)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
-        raise SourceFormatError(str(path), None, f"truncated or corrupt ZIP archive: {exc}") from exc
-    raise SourceFormatError(str(path), None, f"the archive holds no *{suffix} file")
+    """The first member of the ZIP file ``path`` whose name ends with ``suffix`` (any case), bounded."""
+    return unzip_member(path, suffix)
 
 
 def decode(path: Path | str, data: bytes, encoding: str = "utf-8") -> str:
@@ -118,6 +107,36 @@ def decode(path: Path | str, data: bytes, encoding: str = "utf-8") -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceFormatError(str(path), f"line {line}", "binary data (NUL byte) in a text file")
     return text
+
+
+#: C0 and C1 control characters, DEL, and lone surrogates: never part of an id or a name
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(value: str | None, what: str, *, required: bool = True) -> str | None:
+    """Why ``value`` cannot be an id or a name (empty, or holding a control character), else None."""
+    if value is not None and not isinstance(value, str):
+        return f"{what} {value!r} is not text"
+    if value is None or not value.strip():
+        return f"{what} is empty" if required else None
+    found = CONTROL.search(value)
+    if found:
+        return f"{what} {value!r} holds a control character (U+{ord(found.group()):04X})"
+    return None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read a megabyte at a time (what ``sha256sum`` prints)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        raise SourceFormatError(str(path), None, f"cannot read: {exc.strerror or exc}") from exc
+    return digest.hexdigest()
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> str:

@@ -13,7 +13,13 @@
   kept as the best statement of that stake.
 - An interested party that is an inline ``{"reason": ...}`` object is a declared gap: kept as an
   exception with the reason code verbatim and its description, never as a made-up person.
+- A relationship whose subject is such an object (``{"reason": "subjectExemptFromDisclosure"}``)
+  points at an unknown node ``bods:unspecified:<statement>`` that carries the exception.
 - When a record appears in several statements, the latest ``statementDate`` wins.
+- Every field is checked for its shape before it is read: a wrong shape is a
+  :class:`~ownergate.errors.SourceFormatError` naming the statement, the field and a code
+  ``<record type>_<field>_not_<shape>`` (``entity_addresses_not_array``,
+  ``person_names_not_array``, ``relationship_interests_share_not_object`` ...).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind, NodeKind
-from ownergate.ownership.sources.common import country_code, day, json_records, share_range
+from ownergate.ownership.sources.common import Shape, country_code, day, json_records, share_range
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
 
 INTEREST_KINDS = {
@@ -43,84 +49,107 @@ def looks_like(first: Any) -> bool:
     return isinstance(first, dict) and ("recordType" in first or "statementType" in first)
 
 
-def _ref(value: Any) -> str | None:
+def _ref(shape: Shape, value: Any, field: str) -> str | None:
+    if value is None:
+        return None
     if isinstance(value, str):
-        return value
+        return value or None
     if isinstance(value, dict):
         for key in ("describedByEntityStatement", "describedByPersonStatement"):
-            if value.get(key):
-                return str(value[key])
+            found = shape.text(value, key, f"{field}.{key}")
+            if found:
+                return found
+        return None
+    raise shape.fail(field, "string or object", value)
+
+
+def _unspecified(value: Any) -> dict[str, Any] | None:
+    """The ``{"reason": ...}`` object standing for an undisclosed party, or None."""
+    if isinstance(value, dict) and ("reason" in value or "unspecified" in value):
+        info = value.get("unspecified", value)
+        return info if isinstance(info, dict) else {"reason": info}
     return None
+
+
+_TYPES = {"entityStatement": "entity", "personStatement": "person", "ownershipOrControlStatement": "relationship"}
 
 
 def parse(path: Path) -> Parsed:
     out = Parsed(str(path), "bods")
-    latest: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    latest: dict[str, tuple[str, Shape, dict[str, Any]]] = {}
     for where, st in json_records(path):
         if not isinstance(st, dict):
-            raise SourceFormatError(str(path), where, "a BODS statement must be an object")
-        rtype = st.get("recordType") or {
-            "entityStatement": "entity",
-            "personStatement": "person",
-            "ownershipOrControlStatement": "relationship",
-        }.get(st.get("statementType", ""))
-        if rtype is None:
-            raise SourceFormatError(str(path), where, "no recordType (0.4) or statementType (0.3)")
-        key = str(st.get("recordId") or st.get("statementId") or where)
-        when = str(st.get("statementDate") or "")
+            raise SourceFormatError(str(path), where, "statement_not_object: a BODS statement must be an object")
+        first = Shape(path, where, "?", "statement")
+        statement = first.text(st, "statementId") or "?"
+        first = Shape(path, where, statement, "statement")
+        rtype = first.text(st, "recordType") or _TYPES.get(first.text(st, "statementType") or "")
+        if rtype not in ("entity", "person", "relationship"):
+            raise SourceFormatError(
+                str(path), f"{where} (statement {statement})", "no recordType (0.4) or statementType (0.3) known"
+            )
+        shape = Shape(path, where, statement, rtype)
+        key = shape.text(st, "recordId") or shape.text(st, "statementId") or where
+        when = shape.text(st, "statementDate") or ""
         if key not in latest or when >= latest[key][0]:
-            latest[key] = (when, where, st | {"_type": rtype})
-    for key, (_, where, st) in latest.items():
-        details = st.get("recordDetails", st)
+            latest[key] = (when, shape, st)
+    for key, (_, shape, st) in latest.items():
+        details = shape.obj(st, "recordDetails") if "recordDetails" in st else st
         record = f"BODS statement {st.get('statementId', key)}"
-        source = str((st.get("publicationDetails") or {}).get("publisher", {}).get("name") or "bods")
-        if st["_type"] == "entity":
-            out.entities.append(_entity(key, details, source, record))
-        elif st["_type"] == "person":
-            out.entities.append(_person(key, details, source, record))
+        publisher = shape.obj(shape.obj(st, "publicationDetails"), "publisher", "publicationDetails.publisher")
+        source = shape.text(publisher, "name", "publicationDetails.publisher.name") or "bods"
+        if shape.rtype == "entity":
+            out.entities.append(_entity(shape, key, details, source, record))
+        elif shape.rtype == "person":
+            out.entities.append(_person(shape, key, details, source, record))
         else:
-            _relationship(path, out, where, details, source, record)
+            _relationship(shape, out, details, source, record)
     return out
 
 
-def _entity(key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
+def _entity(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
     addresses = {
-        a.get("type"): country_code(
-            (a.get("country") or {}).get("code") if isinstance(a.get("country"), dict) else a.get("country")
-        )
-        for a in d.get("addresses") or []
+        shape.text(a, "type", "addresses.type"): country_code(shape.code(a, "country", "addresses.country"))
+        for a in shape.objects(d, "addresses")
     }
-    jurisdiction = d.get("jurisdiction") or (d.get("incorporatedInJurisdiction") or {})
+    jurisdiction = shape.obj(d, "jurisdiction") or shape.obj(d, "incorporatedInJurisdiction")
+    identifiers: dict[str, str] = {}
+    for i in shape.objects(d, "identifiers"):
+        ident = shape.text(i, "id", "identifiers.id")
+        if ident:
+            scheme = shape.text(i, "scheme", "identifiers.scheme") or shape.text(
+                i, "schemeName", "identifiers.schemeName"
+            )
+            identifiers[scheme or "id"] = ident
     return EntityRecord(
         id=f"bods:{key}",
-        name=d.get("name"),
+        name=shape.text(d, "name"),
         kind=NodeKind.COMPANY,
         hq_country=addresses.get("business") or addresses.get("registered"),
-        incorporation_country=country_code(jurisdiction.get("code")),
-        identifiers={
-            str(i.get("scheme") or i.get("schemeName") or "id"): str(i.get("id"))
-            for i in d.get("identifiers") or []
-            if i.get("id")
-        },
+        incorporation_country=country_code(shape.text(jurisdiction, "code", "jurisdiction.code")),
+        identifiers=identifiers,
         source=source,
         source_record=record,
     )
 
 
-def _person(key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
-    names = d.get("names") or [{}]
-    nat = [country_code(n.get("code")) for n in d.get("nationalities") or []]
-    res = [country_code(n.get("code")) for n in d.get("taxResidencies") or []]
+def _person(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
+    names = shape.objects(d, "names") or [{}]
+    first = names[0]
+    nat = [country_code(shape.text(n, "code", "nationalities.code")) for n in shape.objects(d, "nationalities")]
+    res = [country_code(shape.text(n, "code", "taxResidencies.code")) for n in shape.objects(d, "taxResidencies")]
     res += [
-        country_code((a.get("country") or {}).get("code"))
-        for a in d.get("addresses") or []
-        if a.get("type") == "residence" and isinstance(a.get("country"), dict)
+        country_code(shape.code(a, "country", "addresses.country"))
+        for a in shape.objects(d, "addresses")
+        if shape.text(a, "type", "addresses.type") == "residence"
     ]
+    given, family = (
+        shape.text(first, "givenName", "names.givenName"),
+        shape.text(first, "familyName", "names.familyName"),
+    )
     return EntityRecord(
         id=f"bods:{key}",
-        name=names[0].get("fullName")
-        or " ".join(filter(None, (names[0].get("givenName"), names[0].get("familyName"))))
-        or None,
+        name=shape.text(first, "fullName", "names.fullName") or " ".join(filter(None, (given, family))) or None,
         kind=NodeKind.PERSON,
         nationality=next((c for c in nat if c), None),
         residence=next((c for c in res if c), None),
@@ -129,35 +158,38 @@ def _person(key: str, d: dict[str, Any], source: str, record: str) -> EntityReco
     )
 
 
-def _relationship(path: Path, out: Parsed, where: str, d: dict[str, Any], source: str, record: str) -> None:
-    subject = _ref(d.get("subject"))
+def _relationship(shape: Shape, out: Parsed, d: dict[str, Any], source: str, record: str) -> None:
+    path, where = shape.path, shape.at
+    gap = _unspecified(d.get("subject"))
+    if gap is not None:
+        owned = f"bods:unspecified:{shape.statement}"
+        out.entities.append(EntityRecord(owned, None, source=source, source_record=record))
+        out.exceptions.append(_exception(owned, "unspecified-subject", gap, source, record))
+    else:
+        subject = _ref(shape, d.get("subject"), "subject")
+        if subject is None:
+            raise SourceFormatError(str(path), f"{where} field subject", "relationship_subject_missing")
+        owned = f"bods:{subject}"
     party = d.get("interestedParty")
-    if subject is None:
-        raise SourceFormatError(str(path), where, "relationship without a subject")
-    owned = f"bods:{subject}"
-    if isinstance(party, dict) and ("reason" in party or "unspecified" in party):
-        info = party.get("unspecified", party)
-        out.exceptions.append(
-            ExceptionRecord(
-                owned,
-                "unspecified-interested-party",
-                str(info.get("reason")),
-                source,
-                f"{record}: {info.get('description', '')}".rstrip(": "),
-            )
-        )
+    gap = _unspecified(party)
+    if gap is not None:
+        out.exceptions.append(_exception(owned, "unspecified-interested-party", gap, source, record))
         return
-    owner_ref = _ref(party)
+    owner_ref = _ref(shape, party, "interestedParty")
     if owner_ref is None:
-        raise SourceFormatError(str(path), where, "relationship without an interested party")
-    has_components = bool(d.get("componentRecords") or d.get("componentStatementIDs"))
-    for k, interest in enumerate(d.get("interests") or [{}]):
-        itype = interest.get("type")
+        raise SourceFormatError(str(path), f"{where} field interestedParty", "relationship_interestedParty_missing")
+    components = d.get("componentRecords") or d.get("componentStatementIDs")
+    if components is not None and not isinstance(components, list):
+        raise shape.fail("componentRecords", "array", components)
+    interests = shape.objects(d, "interests") if d.get("interests") is not None else [{}]
+    for k, interest in enumerate(interests or [{}]):
+        itype = shape.text(interest, "type", "interests.type")
         if itype not in INTEREST_KINDS:
             continue
-        if interest.get("directOrIndirect") == "indirect" and has_components:
+        if interest.get("directOrIndirect") == "indirect" and components:
             continue
-        lo, hi = share_range(interest.get("share"), f"{where} interest {k + 1}", path)
+        share = shape.obj(interest, "share", "interests.share")
+        lo, hi = share_range(share, f"{where} interest {k + 1}", path)
         out.edges.append(
             EdgeRecord(
                 owner_id=f"bods:{owner_ref}",
@@ -167,7 +199,12 @@ def _relationship(path: Path, out: Parsed, where: str, d: dict[str, Any], source
                 kind=INTEREST_KINDS[itype],
                 source=source,
                 source_record=f"{record} interest {k + 1} ({itype or 'unstated'})",
-                valid_from=day(interest.get("startDate")),
-                valid_to=day(interest.get("endDate")),
+                valid_from=day(shape.text(interest, "startDate", "interests.startDate")),
+                valid_to=day(shape.text(interest, "endDate", "interests.endDate")),
             )
         )
+
+
+def _exception(node: str, category: str, info: dict[str, Any], source: str, record: str) -> ExceptionRecord:
+    description = info.get("description", "")
+    return ExceptionRecord(node, category, str(info.get("reason")), source, f"{record}: {description}".rstrip(": "))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pycountry
 
 from ownergate.errors import SourceFormatError
+from ownergate.sources.text import read_text
 
 #: an exclusive bound ("more than 25%") is taken this far inside the range
 EXCLUSIVE_NUDGE = 1e-6
@@ -18,28 +20,96 @@ EXCLUSIVE_NUDGE = 1e-6
 _UK_PARTS = {"ENGLAND", "WALES", "SCOTLAND", "NORTHERN IRELAND", "ENGLAND AND WALES", "GREAT BRITAIN", "UK"}
 
 
-def json_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """Each record of a JSON array, a single JSON object, or JSON lines, with its locator."""
-    text = path.read_text("utf-8-sig")
-    stripped = text.lstrip()
+_KINDS: dict[type, str] = {dict: "object", list: "array", str: "string"}
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Shape checks for one record: each refusal names the record, the field and a code
+    ``<record type>_<field>_not_<shape>``."""
+
+    path: Path
+    where: str
+    statement: str
+    rtype: str
+
+    @property
+    def at(self) -> str:
+        return self.where if self.statement == "?" else f"{self.where} (statement {self.statement})"
+
+    def fail(self, field: str, expected: str, value: Any) -> SourceFormatError:
+        code = f"{self.rtype}_{field.replace('.', '_')}_not_{expected.replace(' ', '_')}"
+        got = _KINDS.get(type(value), type(value).__name__ if value is not None else "null")
+        return SourceFormatError(str(self.path), f"{self.at} field {field}", f"{code}: {got} given")
+
+    def obj(self, d: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
+        value = d.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(field or key, "object", value)
+        return value
+
+    def objects(self, d: dict[str, Any], key: str, field: str | None = None) -> list[dict[str, Any]]:
+        """An optional array of objects."""
+        name = field or key
+        value = d.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(name, "array", value)
+        for item in value:
+            if not isinstance(item, dict):
+                raise self.fail(f"{name}.item", "object", item)
+        return value
+
+    def text(self, d: dict[str, Any], key: str, field: str | None = None) -> str | None:
+        value = d.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            raise self.fail(field or key, "string", value)
+        return value
+
+    def code(self, d: dict[str, Any], key: str, field: str) -> str | None:
+        """A country given as a code or as an object with a ``code``."""
+        value = d.get(key)
+        if isinstance(value, dict):
+            return self.text(value, "code", f"{field}.code")
+        return self.text(d, key, field)
+
+
+def _loads(path: Path, where: str | None, text: str) -> Any:
     try:
-        if stripped.startswith("["):
-            for k, item in enumerate(json.loads(text)):
-                yield f"item {k + 1}", item
-            return
-        if stripped.startswith("{") and "\n{" not in stripped.rstrip():
-            yield "document", json.loads(text)
-            return
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(str(path), f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+        raise SourceFormatError(str(path), where or f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise SourceFormatError(str(path), where, "invalid JSON: nested too deeply") from None
+
+
+def json_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """Each record of a JSON array, a single JSON object, or JSON lines, with its locator.
+
+    The text is read strictly (UTF-8, gzip decompressed within the limits of ``sources.decompress``).
+    """
+    text = read_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        document = _loads(path, None, text)
+        if not isinstance(document, list):
+            raise SourceFormatError(str(path), "line 1", "invalid JSON: expected an array")
+        for k, item in enumerate(document):
+            yield f"item {k + 1}", item
+        return
+    if stripped.startswith("{") and "\n{" not in stripped.rstrip():
+        yield "document", _loads(path, None, text)
+        return
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip().rstrip(",")
         if not line or line in "[]":
             continue
-        try:
-            yield f"line {lineno}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SourceFormatError(str(path), f"line {lineno}", f"invalid JSON: {exc.msg}") from None
+        yield f"line {lineno}", _loads(path, f"line {lineno}", line)
 
 
 def percent(value: object, where: str, path: Path) -> float:
@@ -82,7 +152,7 @@ def share_range(share: dict[str, Any] | None, where: str, path: Path) -> tuple[f
 
 def country_code(text: str | None) -> str | None:
     """An ISO 3166 code for a country code or name ("GB", "United Kingdom", "England"); None if unknown."""
-    if not text or not text.strip():
+    if not isinstance(text, str) or not text.strip():
         return None
     value = text.strip()
     upper = value.upper()

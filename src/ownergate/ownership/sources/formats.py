@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,8 @@ from typing import Any
 from ownergate.errors import InputError, SourceFormatError
 from ownergate.ownership.sources import bods, edges_csv, ftm, gleif, psc, relationships
 from ownergate.ownership.sources.common import json_records
-from ownergate.ownership.sources.records import Records
+from ownergate.ownership.sources.records import Parsed, Records
+from ownergate.sources.text import text_problem
 
 FORMATS: dict[str, Callable[[Path], Records]] = {
     "edges-csv": lambda p: edges_csv.parse(p, _csv_header(p)),
@@ -26,8 +26,12 @@ FORMATS: dict[str, Callable[[Path], Records]] = {
 
 
 def _csv_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        return next(csv.reader(fh), [])
+    try:
+        return edges_csv.read_header(path)
+    except SourceFormatError as exc:
+        if exc.problem == "the file is empty":
+            return []
+        raise
 
 
 def detect(path: Path) -> str:
@@ -72,9 +76,41 @@ def detect(path: Path) -> str:
 
 
 def parse_file(path: Path, format: str | None = None) -> Records:
-    """Read ``path`` with the named reader, or the one :func:`detect` picks."""
+    """Read ``path`` with the named reader, or the one :func:`detect` picks; ids and names checked.
+
+    Readers raise :class:`SourceFormatError` naming the record and field; should one still fail
+    on some input in another way, that becomes a ``SourceFormatError`` naming the file too, so no
+    input file ever ends in a traceback (the fuzz test calls the readers without this net).
+    """
     name = format or detect(path)
     reader = FORMATS.get(name)
     if reader is None:
         raise InputError(f"unknown ownership format {name!r} (known: {', '.join(FORMATS)})")
-    return reader(path)
+    try:
+        records = reader(path)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, UnicodeError) as exc:
+        raise SourceFormatError(str(path), None, f"unreadable as {name} ({type(exc).__name__}: {exc})") from exc
+    if isinstance(records, Parsed):
+        check_records(records)
+    return records
+
+
+def _check(path: str, where: str, value: str | None, what: str, *, required: bool = True) -> None:
+    if required and value is not None and value.endswith(":"):
+        value = ""  # "lei:" or "bods:" with nothing after the prefix
+    problem = text_problem(value, what, required=required)
+    if problem:
+        raise SourceFormatError(path, where or None, problem)
+
+
+def check_records(records: Parsed) -> None:
+    """Every id non-empty and free of control characters, every name free of them, naming the record."""
+    path = records.path
+    for entity in records.entities:
+        _check(path, entity.source_record, entity.id, "id")
+        _check(path, entity.source_record, entity.name, "name", required=False)
+    for edge in records.edges:
+        _check(path, edge.source_record, edge.owner_id, "owner_id")
+        _check(path, edge.source_record, edge.owned_id, "owned_id")
+    for gap in records.exceptions:
+        _check(path, gap.source_record, gap.entity_id, "entity_id")

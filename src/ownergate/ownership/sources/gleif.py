@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree
-
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind
-from ownergate.ownership.sources.common import country_code, day, json_records
+from ownergate.ownership.sources.common import Shape, country_code, day, json_records
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
+from ownergate.sources.text import read_bytes
+from ownergate.sources.xmlsafe import parse_xml
 
 CONSOLIDATION = {"IS_DIRECTLY_CONSOLIDATED_BY": "direct parent", "IS_ULTIMATELY_CONSOLIDATED_BY": "ultimate parent"}
 
@@ -52,11 +52,7 @@ def _to_dict(el: Element) -> Any:
 
 def _records(path: Path, tag: str) -> Iterator[tuple[str, dict[str, Any]]]:
     if path.suffix.lower() == ".xml":
-        try:
-            root = ElementTree.parse(path).getroot()
-            assert root is not None
-        except ElementTree.ParseError as exc:
-            raise SourceFormatError(str(path), f"line {exc.position[0]}", f"invalid XML: {exc}") from None
+        root = parse_xml(path, read_bytes(path))  # no DTD, no entities; gzip within limits
         for k, el in enumerate(e for e in root.iter() if _local(e.tag) == tag):
             yield f"<{tag}> #{k + 1}", _to_dict(el)
     else:
@@ -66,28 +62,36 @@ def _records(path: Path, tag: str) -> Iterator[tuple[str, dict[str, Any]]]:
             yield where, rec
 
 
-def _periods(rel: dict[str, Any]) -> list[dict[str, Any]]:
+def _periods(shape: Shape, rel: dict[str, Any]) -> list[dict[str, Any]]:
     periods = rel.get("RelationshipPeriods") or []
     if isinstance(periods, dict):
-        periods = periods.get("RelationshipPeriod", [])
-    return periods if isinstance(periods, list) else [periods]
+        periods = periods.get("RelationshipPeriod") or []
+    periods = periods if isinstance(periods, list) else [periods]
+    for period in periods:
+        if not isinstance(period, dict):
+            raise shape.fail("RelationshipPeriods.item", "object", period)
+    return periods
 
 
 def parse_relationships(path: Path) -> Parsed:
     out = Parsed(str(path), "gleif-rr")
     for where, rec in _records(path, "RelationshipRecord"):
-        rel = rec.get("Relationship") or {}
-        rtype = rel.get("RelationshipType")
-        try:
-            child, parent = rel["StartNode"]["NodeID"], rel["EndNode"]["NodeID"]
-        except (KeyError, TypeError):
-            raise SourceFormatError(str(path), where, "relationship without StartNode/EndNode NodeID") from None
+        shape = Shape(path, where, "?", "relationship")
+        rel = shape.obj(rec, "Relationship")
+        rtype = shape.text(rel, "RelationshipType", "Relationship.RelationshipType")
+        child = shape.text(shape.obj(rel, "StartNode", "Relationship.StartNode"), "NodeID", "StartNode.NodeID")
+        parent = shape.text(shape.obj(rel, "EndNode", "Relationship.EndNode"), "NodeID", "EndNode.NodeID")
+        for field, node in (("StartNode.NodeID", child), ("EndNode.NodeID", parent)):
+            if not node:
+                raise SourceFormatError(str(path), f"{where} field {field}", "relationship node id is empty")
         if rtype not in CONSOLIDATION:
             continue
-        period = next((p for p in _periods(rel) if p.get("PeriodType") == "RELATIONSHIP_PERIOD"), {})
-        end = day(period.get("EndDate"))
+        periods = _periods(shape, rel)
+        period = next((p for p in periods if p.get("PeriodType") == "RELATIONSHIP_PERIOD"), {})
+        end = day(shape.text(period, "EndDate", "RelationshipPeriod.EndDate"))
         if end is None and rel.get("RelationshipStatus") == "INACTIVE":
-            end = day((rec.get("Registration") or {}).get("LastUpdateDate"))
+            registration = shape.obj(rec, "Registration")
+            end = day(shape.text(registration, "LastUpdateDate", "Registration.LastUpdateDate"))
         out.edges.append(
             EdgeRecord(
                 f"lei:{parent}",
@@ -97,7 +101,7 @@ def parse_relationships(path: Path) -> Parsed:
                 EdgeKind.CONTROL,
                 "GLEIF",
                 f"{where}: {child} {rtype} {parent} (accounting consolidation, {CONSOLIDATION[rtype]})",
-                valid_from=day(period.get("StartDate")),
+                valid_from=day(shape.text(period, "StartDate", "RelationshipPeriod.StartDate")),
                 valid_to=end,
             )
         )
@@ -107,7 +111,8 @@ def parse_relationships(path: Path) -> Parsed:
 def parse_exceptions(path: Path) -> Parsed:
     out = Parsed(str(path), "gleif-repex")
     for where, rec in _records(path, "Exception"):
-        lei = rec.get("LEI")
+        shape = Shape(path, where, "?", "exception")
+        lei = shape.text(rec, "LEI")
         if not lei:
             raise SourceFormatError(str(path), where, "reporting exception without an LEI")
         reason = rec.get("ExceptionReason")
@@ -123,19 +128,23 @@ def parse_exceptions(path: Path) -> Parsed:
 def parse_entities(path: Path) -> Parsed:
     out = Parsed(str(path), "gleif-lei")
     for where, rec in _records(path, "LEIRecord"):
-        lei, entity = rec.get("LEI"), rec.get("Entity") or {}
+        shape = Shape(path, where, "?", "lei")
+        lei, entity = shape.text(rec, "LEI"), shape.obj(rec, "Entity")
         if not lei:
             raise SourceFormatError(str(path), where, "LEI record without an LEI")
         name = entity.get("LegalName")
+        hq = shape.obj(entity, "HeadquartersAddress", "Entity.HeadquartersAddress")
+        legal = shape.obj(entity, "LegalAddress", "Entity.LegalAddress")
+        jurisdiction = shape.text(entity, "LegalJurisdiction", "Entity.LegalJurisdiction") or ""
         out.entities.append(
             EntityRecord(
                 f"lei:{lei}",
                 name if isinstance(name, str) else None,
-                hq_country=country_code((entity.get("HeadquartersAddress") or {}).get("Country")),
+                hq_country=country_code(shape.text(hq, "Country", "Entity.HeadquartersAddress.Country")),
                 incorporation_country=country_code(
-                    str(entity.get("LegalJurisdiction") or "")[:2] or (entity.get("LegalAddress") or {}).get("Country")
+                    jurisdiction[:2] or shape.text(legal, "Country", "Entity.LegalAddress.Country")
                 ),
-                identifiers={"lei": str(lei)},
+                identifiers={"lei": lei},
                 source="GLEIF",
                 source_record=where,
             )

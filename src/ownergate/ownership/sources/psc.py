@@ -17,7 +17,7 @@ from typing import Any
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind, NodeKind
-from ownergate.ownership.sources.common import EXCLUSIVE_NUDGE, country_code, day, json_records
+from ownergate.ownership.sources.common import EXCLUSIVE_NUDGE, Shape, country_code, day, json_records
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
 
 BANDS = {
@@ -40,25 +40,31 @@ def _nature(nature: str) -> tuple[EdgeKind, float | None, float | None] | None:
     return None
 
 
-def _owner(company: str, data: dict[str, Any]) -> EntityRecord:
-    kind = str(data.get("kind", ""))
-    link = str((data.get("links") or {}).get("self", ""))
-    own_id = f"psc:{link.rsplit('/', 1)[-1] or data.get('etag')}"
-    name = data.get("name") or " ".join(
-        filter(None, ((data.get("name_elements") or {}).get(k) for k in ("forename", "middle_name", "surname")))
-    )
+def _owner(shape: Shape, data: dict[str, Any]) -> EntityRecord:
+    kind = shape.text(data, "kind", "data.kind") or ""
+    link = shape.text(shape.obj(data, "links", "data.links"), "self", "data.links.self") or ""
+    key = link.rsplit("/", 1)[-1] or shape.text(data, "etag", "data.etag")
+    if not key:
+        raise SourceFormatError(str(shape.path), shape.where, f"{kind} record without links.self or etag: no owner id")
+    own_id = f"psc:{key}"
+    elements = shape.obj(data, "name_elements", "data.name_elements")
+    parts = (shape.text(elements, k, f"data.name_elements.{k}") for k in ("forename", "middle_name", "surname"))
+    name = shape.text(data, "name", "data.name") or " ".join(filter(None, parts))
     if kind.startswith("individual"):
+        nationality = shape.text(data, "nationality", "data.nationality")
         return EntityRecord(
             own_id,
             name or None,
             kind=NodeKind.PERSON,
-            nationality=country_code(data.get("nationality")) or data.get("nationality"),
-            residence=country_code(data.get("country_of_residence")),
+            nationality=country_code(nationality) or nationality,
+            residence=country_code(shape.text(data, "country_of_residence", "data.country_of_residence")),
             source="Companies House PSC",
         )
-    ident = data.get("identification") or {}
-    registered = str(ident.get("country_registered") or ident.get("legal_authority") or "")
-    number = str(ident.get("registration_number") or "").strip()
+    ident = shape.obj(data, "identification", "data.identification")
+    registered = shape.text(ident, "country_registered", "data.identification.country_registered") or (
+        shape.text(ident, "legal_authority", "data.identification.legal_authority") or ""
+    )
+    number = (shape.text(ident, "registration_number", "data.identification.registration_number") or "").strip()
     if number and registered.lower().startswith(UK_REGISTERS):
         own_id = f"gb-coh:{number.zfill(8) if number.isdigit() else number}"
     return EntityRecord(
@@ -82,30 +88,35 @@ def parse(path: Path) -> Parsed:
 def _record(path: Path, out: Parsed, where: str, rec: Any) -> None:
     if not isinstance(rec, dict) or not isinstance(rec.get("data"), dict):
         raise SourceFormatError(str(path), where, "a PSC record needs a 'data' object")
-    data, kind = rec["data"], str(rec["data"].get("kind", ""))
+    shape = Shape(path, where, "?", "psc")
+    data = rec["data"]
+    kind = shape.text(data, "kind", "data.kind") or ""
     if kind.startswith("totals") or not kind:
         return
-    company = str(rec.get("company_number") or "").strip()
+    company = (shape.text(rec, "company_number") or "").strip()
     if not company:
         raise SourceFormatError(str(path), where, f"{kind} record without a company_number")
     owned = f"gb-coh:{company.zfill(8) if company.isdigit() else company}"
     out.entities.append(
         EntityRecord(owned, None, incorporation_country="GB", source="Companies House PSC", source_record=where)
     )
-    record = f"{where} {data.get('links', {}).get('self', '')}".strip()
+    link = shape.text(shape.obj(data, "links", "data.links"), "self", "data.links.self")
+    record = f"{where} {link or ''}".strip()
+    ceased = shape.text(data, "ceased_on", "data.ceased_on")
     if "statement" in kind or "exemption" in kind or "super-secure" in kind:
-        reason = (
-            data.get("statement")
-            or ";".join(data.get("exemptions", {}) if isinstance(data.get("exemptions"), dict) else [])
-            or kind
-        )
-        if not data.get("ceased_on"):
-            out.exceptions.append(ExceptionRecord(owned, kind, str(reason), "Companies House PSC", record))
+        exemptions = data.get("exemptions")
+        listed = ";".join(str(k) for k in exemptions) if isinstance(exemptions, dict) else ""
+        reason = shape.text(data, "statement", "data.statement") or listed or kind
+        if not ceased:
+            out.exceptions.append(ExceptionRecord(owned, kind, reason, "Companies House PSC", record))
         return
-    owner = _owner(company, data)
+    owner = _owner(shape, data)
     owner.source_record = where
     out.entities.append(owner)
-    for nature in data.get("natures_of_control") or []:
+    natures = data.get("natures_of_control") or []
+    if not isinstance(natures, list):
+        raise shape.fail("data.natures_of_control", "array", natures)
+    for nature in natures:
         found = _nature(str(nature))
         if found is None:
             continue
@@ -119,7 +130,7 @@ def _record(path: Path, out: Parsed, where: str, rec: Any) -> None:
                 edge_kind,
                 "Companies House PSC",
                 f"{record} ({nature})",
-                valid_from=day(data.get("notified_on")),
-                valid_to=day(data.get("ceased_on")),
+                valid_from=day(shape.text(data, "notified_on", "data.notified_on")),
+                valid_to=day(ceased),
             )
         )

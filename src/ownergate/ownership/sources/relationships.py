@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -19,17 +20,25 @@ from ownergate.errors import SourceFormatError
 from ownergate.ownership.graph import EdgeKind
 from ownergate.ownership.sources.common import day
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, Parsed
+from ownergate.sources.text import read_text
 
 OWNED_OR_CONTROLLED = "owned or controlled by"
 
 
 def _rows(path: Path, required: set[str]) -> list[tuple[int, dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""))
+    try:
         missing = required - set(reader.fieldnames or [])
         if missing:
             raise SourceFormatError(str(path), "line 1", f"missing column(s) {', '.join(sorted(missing))}")
-        return [(reader.line_num, row) for row in reader]
+        rows = []
+        for row in reader:
+            if None in row:
+                raise SourceFormatError(str(path), f"line {reader.line_num}", "more fields than the header has")
+            rows.append((reader.line_num, {k: v or "" for k, v in row.items()}))
+        return rows
+    except csv.Error as exc:
+        raise SourceFormatError(str(path), f"line {reader.line_num}", f"malformed CSV: {exc}") from None
 
 
 def parse_ofac(path: Path) -> Parsed:
