@@ -137,12 +137,12 @@ def test_the_cli_refuses_a_nul_in_a_name_with_exit_3(tmp_path: Path) -> None:
     path.write_text(HEADER + "c1,Acme\x00,DE,,,,,\n", encoding="utf-8")
     cli = Path(sys.executable).parent / "ownergate"
     result = subprocess.run(
-        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "customers", "import", str(path)],
+        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "--create", "customers", "import", str(path)],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 3 and "line 2: name" in result.stderr and "Traceback" not in result.stderr
     added = subprocess.run(
-        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "customers", "add", "c2", "--name", "Bad\x07Name"],
+        [str(cli), "--db", str(tmp_path / "s.sqlite3"), "--create", "customers", "add", "c2", "--name", "Bad\x07Name"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert added.returncode == 3 and "control character" in added.stderr

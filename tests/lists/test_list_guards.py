@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent / "ownergate"
 def _run(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     return subprocess.run(
-        [str(BIN), "--db", str(db), "lists", *args], capture_output=True, text=True, check=False, env=env
+        [str(BIN), "--db", str(db), "--create", "lists", *args], capture_output=True, text=True, check=False, env=env
     )
 
 

@@ -26,7 +26,11 @@ ENTITIES = "id,name,hq_country,incorporation_country,lists\n"
 def _load(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     return subprocess.run(
-        [str(BIN), "--db", str(db), "ownership", "load", *args], capture_output=True, text=True, check=False, env=env
+        [str(BIN), "--db", str(db), "--create", "ownership", "load", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
     )
 
 

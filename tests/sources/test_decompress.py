@@ -64,7 +64,9 @@ def _max_rss_mib(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
 def test_a_gzip_bomb_is_refused_by_the_cli_with_low_memory(tmp_path: Path) -> None:
     bomb = gzip_bomb(tmp_path / "consolidated.csv.gz")
     assert bomb.stat().st_size < 3 * MIB
-    code, err, rss = _max_rss_mib([str(BIN), "--db", str(tmp_path / "s.sqlite3"), "lists", "load", str(bomb)], tmp_path)
+    code, err, rss = _max_rss_mib(
+        [str(BIN), "--db", str(tmp_path / "s.sqlite3"), "--create", "lists", "load", str(bomb)], tmp_path
+    )
     assert code == 3, err
     assert "consolidated.csv.gz" in err and "decompression bomb" in err and "Traceback" not in err
     assert rss < 400, f"peak RSS {rss:.0f} MiB"
@@ -73,7 +75,9 @@ def test_a_gzip_bomb_is_refused_by_the_cli_with_low_memory(tmp_path: Path) -> No
 def test_a_zip_bomb_named_cons_enhanced_is_refused_by_the_cli_with_low_memory(tmp_path: Path) -> None:
     bomb = zip_bomb(tmp_path / "CONS_ENHANCED.ZIP", "CONS_ENHANCED.XML")
     assert bomb.stat().st_size < 8 * MIB
-    code, err, rss = _max_rss_mib([str(BIN), "--db", str(tmp_path / "s.sqlite3"), "lists", "load", str(bomb)], tmp_path)
+    code, err, rss = _max_rss_mib(
+        [str(BIN), "--db", str(tmp_path / "s.sqlite3"), "--create", "lists", "load", str(bomb)], tmp_path
+    )
     assert code == 3, err
     assert "CONS_ENHANCED.ZIP" in err and "decompression bomb" in err and "Traceback" not in err
     assert rss < 400, f"peak RSS {rss:.0f} MiB"
