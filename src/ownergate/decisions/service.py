@@ -14,6 +14,7 @@ from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
+from ownergate.decisions.freshness import loaded_times, stale_lists
 from ownergate.decisions.linking import Link, link_customers
 from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
@@ -83,6 +84,8 @@ def open_book(
     before = dict(cache)
     book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
     _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
+    taken: dict[str, int] = snapshots["lists"]  # type: ignore[assignment]
+    book.standing += stale_lists(policy, loaded_times(store, taken), moment)
     return book
 
 
