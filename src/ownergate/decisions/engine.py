@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import pycountry
 
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
@@ -371,7 +372,7 @@ def prepare(
         for name in [c.name, *c.other_names] if lists else []:
             found += screener.search(
                 name,
-                country=c.country,
+                country=_iso2(c.country),
                 identifiers=customer_identifiers(c),
                 lists=lists,
                 threshold=policy.review_at,
@@ -402,7 +403,7 @@ def prepare(
         nodes[c.id] = node
         for k, owner in enumerate(c.owners):
             owner_id = declared_node(c.id, k)
-            owner_hits = screener.search(owner.name, country=owner.country, threshold=policy.deny_at)
+            owner_hits = screener.search(owner.name, country=_iso2(owner.country), threshold=policy.deny_at)
             extra.add_node(
                 owner_id,
                 owner.name,
@@ -448,6 +449,13 @@ def missing_lists(policy: Policy, loaded: Sequence[str]) -> list[Reason]:
     ]
 
 
+def _iso2(code: str | None) -> str | None:
+    """The country of a country or ISO 3166-2 region code (``UA-43`` -> ``UA``), for screening;
+    None for anything screening cannot take as a country (it then screens without one)."""
+    country = (code or "").strip().upper().split("-", 1)[0]
+    return country if len(country) == 2 and pycountry.countries.get(alpha_2=country) is not None else None
+
+
 def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:
     """Indices of every node upstream of ``starts`` (their owners, direct or indirect), starts excluded."""
     index = graph.index
@@ -478,7 +486,7 @@ def _screen_owners(
         if cached is not None and cached[0] == name:
             found = cached[1]
         else:
-            country = graph.incorporation(i) or graph.hq(i)
+            country = _iso2(graph.incorporation(i) or graph.hq(i))
             found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
             cache[node_id] = (name, found)
         if found:
