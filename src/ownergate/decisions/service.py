@@ -23,11 +23,12 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph, load_upstream
-from ownergate.policy.repository import policy_in_force
+from ownergate.policy.repository import DEFAULT_POLICY, policy_in_force
+from ownergate.policy.repository import policy_name as policy_to_use
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store
 
-DEFAULT_POLICY = "anthropic"
+__all__ = ["DEFAULT_POLICY", "decide", "decide_all", "known_list_ids", "open_book", "record_verdicts"]
 #: up to this many customers, a book reads only their upstream cone of the stored graph
 FEW = 50
 #: up to this many nodes, only their rows of the owner-screening cache are read
@@ -41,7 +42,7 @@ def known_list_ids(store: Store) -> set[str]:
 
 def open_book(
     store: Store,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     as_of: datetime | None = None,
     customers: Sequence[Customer] | None = None,
     graph: OwnershipGraph | None = None,
@@ -49,8 +50,9 @@ def open_book(
 ) -> Book:
     """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
 
-    With ``as_of``, the policy version, list snapshots, ownership edges and country data in force
-    then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
+    ``policy_name`` None means the store's active policy (``ownergate policy activate``; the
+    default ``anthropic`` when none is). With ``as_of``, the policy version, list snapshots,
+    ownership edges and country data in force then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
     stored ownership graph (a caller that holds it already); ``narrow(graph, nodes)`` cuts it down
     to what can decide the customers' nodes (monitoring passes their upstream cone).
     """
@@ -58,7 +60,7 @@ def open_book(
     on = moment.date()
     known = known_list_ids(store)
     with store.read() as tx:
-        policy = policy_in_force(tx, policy_name, on, known)
+        policy = policy_in_force(tx, policy_to_use(tx, policy_name), on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
         judged = judgements.current(tx, [c.id for c in customers], as_of)
@@ -137,7 +139,7 @@ def _save_owner_cache(store: Store, key: str, new: dict[str, tuple[str, tuple[st
         )
 
 
-def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
+def decide(store: Store, customer_id: str, policy_name: str | None = None, as_of: datetime | None = None) -> Verdict:
     """One customer's verdict (not recorded: see :func:`decide_and_record`)."""
     with store.read() as tx:
         customer = book_store.get_customer(tx, customer_id)
@@ -147,7 +149,7 @@ def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as
 
 def decide_all(
     store: Store,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     as_of: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Verdict]:

@@ -26,7 +26,7 @@ from ownergate.clock import Clock, SystemClock
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.linking import link_customers
-from ownergate.decisions.service import DEFAULT_POLICY, known_list_ids
+from ownergate.decisions.service import known_list_ids
 from ownergate.errors import ConflictError
 from ownergate.lists.update import update as update_lists
 from ownergate.matching.screen import index_for_store
@@ -42,7 +42,7 @@ from ownergate.monitor.redecide import (
 )
 from ownergate.monitor.report import RunReport, save
 from ownergate.ownership.repository import load_graph
-from ownergate.policy.repository import policy_in_force
+from ownergate.policy.repository import active_policy, policy_in_force
 from ownergate.store import Store, Transaction
 
 #: how long a watcher holds the lock without renewing it
@@ -235,7 +235,7 @@ def _overrides(
 def run_cycle(
     store: Store,
     *,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     from_dir: Path | None = None,
     update: bool = True,
     offline: bool = False,
@@ -256,7 +256,7 @@ def run_cycle(
 
 def _cycle(
     store: Store,
-    policy_name: str,
+    policy_name: str | None,
     from_dir: Path | None,
     update: bool,
     offline: bool,
@@ -279,6 +279,11 @@ def _cycle(
             report.notes += [*loaded.notes, *(f"failed: {f}" for f in loaded.failures)]
         with store.read() as tx:
             customers = book_store.all_customers(tx)
+            if policy_name is None:  # the store's active policy, read each cycle
+                active = active_policy(tx)
+                policy_name = active.name
+                if not active.activated:
+                    report.notes.append(f"policy: {active.describe()}")
         work = plan(store, report, customers, policy_name, clock.now())
         chosen = [c for c in customers if c.id in work.causes]
         causes = {cid: "; ".join(sorted(why)) for cid, why in work.causes.items()}

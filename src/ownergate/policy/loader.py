@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ownergate.errors import NotFoundError, PolicyError
+from ownergate.errors import PolicyError
 from ownergate.policy.countries import DEFAULT_REGIONS, list_names
 from ownergate.policy.model import DEFAULT_MAX_LIST_AGE, OwnershipRule, Policy, UnknownControl
 from ownergate.policy.yamlpos import Located, parse
@@ -214,6 +214,6 @@ def read_policy(name_or_path: str, known_lists: Collection[str] | None) -> Polic
             raise PolicyError(f"{path}: policy file is not UTF-8 text") from None
         return parse_policy(text, str(path), known_lists)
     if name_or_path not in shipped_names():
-        raise NotFoundError(f"no policy {name_or_path!r}: shipped policies are {', '.join(shipped_names())}")
+        raise PolicyError(f"no policy {name_or_path!r}: shipped policies are {', '.join(shipped_names())}")
     resource = resources.files("ownergate.policy") / "shipped" / f"{name_or_path}.yaml"
     return parse_policy(resource.read_text("utf-8"), f"{name_or_path}.yaml", known_lists)
