@@ -52,9 +52,10 @@ def open_book(
 
     ``policy_name`` None means the store's active policy (``ownergate policy activate``; the
     default ``anthropic`` when none is). With ``as_of``, the policy version, list snapshots,
-    ownership edges and country data in force then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
-    stored ownership graph (a caller that holds it already); ``narrow(graph, nodes)`` cuts it down
-    to what can decide the customers' nodes (monitoring passes their upstream cone).
+    ownership edges and country data in force then are used, so the same inputs always give the
+    same verdicts. ``graph`` stands in for the stored ownership graph (a caller that holds it
+    already); ``narrow(graph, nodes)`` cuts it down to what can decide the customers' nodes
+    (monitoring passes their upstream cone).
     """
     moment = as_of or datetime.now(UTC)
     on = moment.date()
