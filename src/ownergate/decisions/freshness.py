@@ -55,3 +55,20 @@ def stale_lists(policy: Policy, loaded: Mapping[str, str], moment: datetime) -> 
             },
         )
     ]
+
+
+def list_health(store: Store, now: datetime | None = None) -> list[Reason]:
+    """``lists-missing`` / ``list-stale`` for the store's active policy now (empty: the lists are
+    fine); what ``/healthz`` reports as ``degraded``."""
+    from ownergate.decisions.engine import missing_lists
+    from ownergate.decisions.service import known_list_ids
+    from ownergate.lists.repository import current_snapshots
+    from ownergate.policy.repository import active_policy, policy_in_force
+
+    moment = now or datetime.now(UTC)
+    known = known_list_ids(store)
+    with store.read() as tx:
+        policy = policy_in_force(tx, active_policy(tx).name, moment.date(), known)
+    current = current_snapshots(store)
+    reasons = missing_lists(policy, [s.list_id for s in current])
+    return reasons + stale_lists(policy, {s.list_id: s.loaded_at for s in current}, moment)

@@ -25,11 +25,11 @@ import time
 from typing import Any
 
 from ownergate.errors import InputError
-from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
+from ownergate.policy.countries import RegionList
 from ownergate.service.geoip import country_of, parse_ip
 from ownergate.service.keys import KEY_PATTERN
 from ownergate.service.replica import Replica
-from ownergate.service.table import Entry
+from ownergate.service.table import Entry, default_ip_rule
 
 Reason = dict[str, Any]
 
@@ -70,23 +70,24 @@ UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
 class Checker:
     """Answers checks from a :class:`Replica`'s table, failing closed when it is too old."""
 
-    __slots__ = ("_regions_seen", "fail_closed", "max_staleness", "regions", "replica", "unsupported")
+    __slots__ = ("_countries_seen", "_reasons", "fail_closed", "max_staleness", "regions", "replica")
 
     def __init__(
         self,
         replica: Replica,
         max_staleness: float = 300.0,
         fail_closed: bool = True,
-        regions: UnsupportedRegions | None = None,
+        regions: RegionList | None = None,
     ) -> None:
         self.replica = replica
         self.max_staleness = max_staleness
         self.fail_closed = fail_closed
-        # The policy area's versioned list (the latest version). IP data is per country, so the
-        # sub-national regions in that list cannot be told apart by address.
-        self.regions = regions or unsupported_regions()
-        self.unsupported = frozenset(self.regions.countries)
-        self._regions_seen: dict[str, tuple[Reason | None]] = {}  # address as sent -> its region reason
+        # Each verdict carries its policy's IP rule (its region list, or None when the policy does
+        # not deny by address); this list applies only to keys with no customer. IP data is per
+        # country, so a sub-national region cannot be told apart by address.
+        self.regions = regions or default_ip_rule()
+        self._countries_seen: dict[str, tuple[str, str | None]] = {}  # address as sent -> (canonical, country)
+        self._reasons: dict[tuple[str, str, str], Reason | None] = {}  # (list, version, country) -> reason
 
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
@@ -105,38 +106,54 @@ class Checker:
             return MISSING_KEY
         if len(api_key) > 64 or not KEY_PATTERN.fullmatch(api_key):
             return MALFORMED_KEY
-        region = None
+        where: tuple[str, str | None] | None = None
         if ip is not None:
             try:
-                region = self._region_reason(ip)
+                where = self._country(ip)
             except InputError as exc:
                 return refusal(400, "invalid-ip", exc.message)
         found = self.replica.table.lookup(hashlib.sha256(api_key.encode()).digest())
         if found is None:
+            region = self._region_reason(self.regions, where)
             return UNKNOWN_KEY if region is None else Verdict(403, "deny", None, (*UNKNOWN_KEY.reasons, region))
         customer, entry = found
-        return _verdict(customer, entry.at(now), region)
+        entry = entry.at(now)
+        return _verdict(customer, entry, self._region_reason(entry.ip_rule, where))
 
-    def _region_reason(self, ip: str) -> Reason | None:
-        found = self._regions_seen.get(ip)
+    def _country(self, ip: str) -> tuple[str, str | None]:
+        found = self._countries_seen.get(ip)
         if found is None:
-            found = self._regions_seen[ip] = self._region_of(ip)
-            if len(self._regions_seen) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
-                self._regions_seen.clear()
-        return found[0]
+            canonical = parse_ip(ip)  # InputError for a malformed address: never cached
+            found = self._countries_seen[ip] = (canonical, country_of(canonical))
+            if len(self._countries_seen) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
+                self._countries_seen.clear()
+        return found
 
-    def _region_of(self, ip: str) -> tuple[Reason | None]:
-        canonical = parse_ip(ip)  # InputError for a malformed address: never cached
-        country = country_of(canonical)
-        if country is None or country not in self.unsupported:
-            return (None,)
-        return (
-            {
-                "code": "ip-unsupported-region",
-                "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
-                "evidence": {"ip": canonical, "country": country, "regions_version": self.regions.version},
-            },
-        )
+    def _region_reason(self, regions: RegionList | None, where: tuple[str, str | None] | None) -> Reason | None:
+        """The ``ip-unsupported-region`` reason when the address's country is unsupported under
+        ``regions`` (None: the verdict's policy does not deny by address)."""
+        if regions is None or where is None:
+            return None
+        canonical, country = where
+        if country is None:
+            return None
+        key = (regions.list_name, regions.version, country)
+        if key not in self._reasons:
+            if len(self._reasons) > _SEEN_ADDRESSES:
+                self._reasons.clear()
+            self._reasons[key] = self._reason(regions, country) if regions.is_unsupported(country) else None
+        reason = self._reasons[key]
+        if reason is None:
+            return None
+        return {**reason, "evidence": {"ip": canonical, **reason["evidence"]}}
+
+    @staticmethod
+    def _reason(regions: RegionList, country: str) -> Reason:
+        return {
+            "code": "ip-unsupported-region",
+            "message": f"requests from {regions.name(country)} ({country}) are not supported",
+            "evidence": {"country": country, **regions.cite()},
+        }
 
 
 def _verdict(customer: str, entry: Entry, region: Reason | None) -> Verdict:

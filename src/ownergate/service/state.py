@@ -6,6 +6,8 @@ import threading
 import time
 from typing import Any
 
+from ownergate.decisions.freshness import list_health
+from ownergate.errors import OwnergateError
 from ownergate.service import geoip
 from ownergate.service.address import TrustedProxies
 from ownergate.service.check import Checker
@@ -13,6 +15,9 @@ from ownergate.service.metrics import Metrics
 from ownergate.service.replica import Replica
 from ownergate.settings import Settings
 from ownergate.store import Store, open_store
+
+#: how often /healthz looks at the lists again
+LISTS_CHECK_SECONDS = 10.0
 
 
 class ServiceState:
@@ -29,6 +34,7 @@ class ServiceState:
         self._started = False
         self._lock = threading.Lock()
         self._store: Store | None = None
+        self._lists_checked: tuple[float, list[dict[str, Any]]] | None = None
 
     def start(self) -> None:
         with self._lock:
@@ -58,20 +64,36 @@ class ServiceState:
                 self._store = open_store(self.db_url)
             return self._store
 
+    def _lists_health(self) -> list[dict[str, Any]]:
+        """``lists-missing`` / ``list-stale`` under the active policy (checked at most every
+        ``LISTS_CHECK_SECONDS``); [] when fine, or when the store cannot be read (the replica's
+        own error says so)."""
+        now = time.monotonic()
+        if self._lists_checked is not None and now - self._lists_checked[0] < LISTS_CHECK_SECONDS:
+            return self._lists_checked[1]
+        try:
+            found = [r.to_dict() for r in list_health(self.store())]
+        except OwnergateError:
+            found = []
+        self._lists_checked = (now, found)
+        return found
+
     def health(self) -> dict[str, Any]:
         if not self._started:
             self.start()
         table = self.replica.health()
         age = self.replica.age()
         stale = self.settings.fail_closed and self.settings.max_staleness > 0 and age > self.settings.max_staleness
+        lists = self._lists_health()
         if stale:
             status = "stale"
-        elif self.replica.last_error:
+        elif self.replica.last_error or lists:
             status = "degraded"
         else:
             status = "ok"
         return {
             "status": status,
+            "lists": lists,
             "fail_closed": stale,
             "max_staleness_seconds": self.settings.max_staleness,
             "uptime_seconds": round(time.time() - self.started_at, 3),
