@@ -180,9 +180,13 @@ def list_names() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-@cache
 def all_versions(name: str = DEFAULT_REGIONS) -> tuple[RegionList, ...]:
     """Every version of region list ``name``, oldest first (NotFoundError for an unknown list)."""
+    return _versions(name)
+
+
+@cache
+def _versions(name: str) -> tuple[RegionList, ...]:
     if name not in list_names():
         raise NotFoundError(f"no region list {name!r}: known lists are {', '.join(list_names())}")
     text = resources.files("ownergate.policy").joinpath("data", f"{name}.yaml").read_text("utf-8")

@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 from ownergate.decisions.freshness import list_health
-from ownergate.errors import OwnergateError
 from ownergate.service import geoip
 from ownergate.service.address import TrustedProxies
 from ownergate.service.check import Checker
@@ -35,6 +34,7 @@ class ServiceState:
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._lists_checked: tuple[float, list[dict[str, Any]]] | None = None
+        self._health_store: Store | None = None
 
     def start(self) -> None:
         with self._lock:
@@ -48,9 +48,10 @@ class ServiceState:
             if self._started:
                 self.replica.stop()
                 self._started = False
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            for opened in (self._store, self._health_store):
+                if opened is not None:
+                    opened.close()
+            self._store = self._health_store = None
 
     def checker(self) -> Checker:
         if not self._started:
@@ -72,8 +73,12 @@ class ServiceState:
         if self._lists_checked is not None and now - self._lists_checked[0] < LISTS_CHECK_SECONDS:
             return self._lists_checked[1]
         try:
-            found = [r.to_dict() for r in list_health(self.store())]
-        except OwnergateError:
+            with self._lock:
+                if self._health_store is None:  # never migrates: /healthz must not recreate a lost schema
+                    self._health_store = open_store(self.db_url, migrate=False)
+                health_store = self._health_store
+            found = [r.to_dict() for r in list_health(health_store)]
+        except Exception:
             found = []
         self._lists_checked = (now, found)
         return found
