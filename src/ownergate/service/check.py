@@ -87,7 +87,7 @@ class Checker:
         # country, so a sub-national region cannot be told apart by address.
         self.regions = regions or default_ip_rule()
         self._countries_seen: dict[str, tuple[str, str | None]] = {}  # address as sent -> (canonical, country)
-        self._reasons: dict[tuple[str, str, str], Reason | None] = {}  # (list, version, country) -> reason
+        self._reasons: dict[tuple[str, str, str], Reason | None] = {}  # (list, version, address) -> reason
 
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
@@ -106,19 +106,18 @@ class Checker:
             return MISSING_KEY
         if len(api_key) > 64 or not KEY_PATTERN.fullmatch(api_key):
             return MALFORMED_KEY
-        where: tuple[str, str | None] | None = None
         if ip is not None:
             try:
-                where = self._country(ip)
+                self._country(ip)  # a malformed address is refused whatever the key
             except InputError as exc:
                 return refusal(400, "invalid-ip", exc.message)
         found = self.replica.table.lookup(hashlib.sha256(api_key.encode()).digest())
         if found is None:
-            region = self._region_reason(self.regions, where)
+            region = self._region_reason(self.regions, ip)
             return UNKNOWN_KEY if region is None else Verdict(403, "deny", None, (*UNKNOWN_KEY.reasons, region))
         customer, entry = found
         entry = entry.at(now)
-        return _verdict(customer, entry, self._region_reason(entry.ip_rule, where))
+        return _verdict(customer, entry, self._region_reason(entry.ip_rule, ip))
 
     def _country(self, ip: str) -> tuple[str, str | None]:
         found = self._countries_seen.get(ip)
@@ -129,30 +128,28 @@ class Checker:
                 self._countries_seen.clear()
         return found
 
-    def _region_reason(self, regions: RegionList | None, where: tuple[str, str | None] | None) -> Reason | None:
+    def _region_reason(self, regions: RegionList | None, ip: str | None) -> Reason | None:
         """The ``ip-unsupported-region`` reason when the address's country is unsupported under
         ``regions`` (None: the verdict's policy does not deny by address)."""
-        if regions is None or where is None:
+        if regions is None or ip is None:
             return None
-        canonical, country = where
-        if country is None:
-            return None
-        key = (regions.list_name, regions.version, country)
-        if key not in self._reasons:
-            if len(self._reasons) > _SEEN_ADDRESSES:
+        key = (regions.list_name, regions.version, ip)
+        found = self._reasons.get(key, False)
+        if found is False:
+            if len(self._reasons) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
                 self._reasons.clear()
-            self._reasons[key] = self._reason(regions, country) if regions.is_unsupported(country) else None
-        reason = self._reasons[key]
-        if reason is None:
-            return None
-        return {**reason, "evidence": {"ip": canonical, **reason["evidence"]}}
+            canonical, country = self._country(ip)
+            unsupported = country is not None and regions.is_unsupported(country)
+            found = self._reasons[key] = self._reason(regions, canonical, country) if unsupported else None
+        return found  # type: ignore[return-value]
 
     @staticmethod
-    def _reason(regions: RegionList, country: str) -> Reason:
+    def _reason(regions: RegionList, canonical: str, country: str | None) -> Reason:
+        assert country is not None
         return {
             "code": "ip-unsupported-region",
             "message": f"requests from {regions.name(country)} ({country}) are not supported",
-            "evidence": {"country": country, **regions.cite()},
+            "evidence": {"ip": canonical, "country": country, **regions.cite()},
         }
 
 
