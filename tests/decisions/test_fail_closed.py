@@ -143,3 +143,28 @@ def test_customer_headquartered_outside_the_allowlist_denies(store: Store, tmp_p
         assert verdict.decision.value == "deny"
         assert verdict.reasons[0].code.value == "hq-unsupported-region"
         assert verdict.reasons[0].evidence["regions_version"] == "2025-09-05"
+
+
+def test_country_from_the_linked_node_and_an_unknown_code(store: Store, tmp_path: Path) -> None:
+    """A customer without its own countries takes those of the ownership node it names; a code no
+    region list can judge (a reader let 'ZZ' through) is review, never clear."""
+    load_every_list(store, tmp_path)
+    with store.transaction() as tx:
+        for nid, hq in (("n-cn", "CN"), ("n-zz", "ZZ")):
+            tx.execute(
+                "INSERT INTO ownership_entities (id, name, hq_country, incorporation_country, updated_at)"
+                " VALUES (?, ?, ?, ?, '2026-01-01')",
+                (nid, f"Node {nid}", hq, hq),
+            )
+    customers = tmp_path / "c.csv"
+    customers.write_text(
+        "id,name,country,hq_country,lei,registration_number,website,entity_id\n"
+        "cn,Node n-cn,,,,,,n-cn\nzz,Node n-zz,,,,,,n-zz\n"
+    )
+    book.import_files(store, customers, None, datetime.now(UTC))
+    via_node = decide(store, "cn", "anthropic")
+    assert via_node.decision.value == "deny"
+    assert {r.code.value for r in via_node.reasons} >= {"hq-unsupported-region"}
+    unknown = decide(store, "zz", "anthropic")
+    assert unknown.decision.value != "allow"
+    assert "country-unknown" in {r.code.value for r in unknown.reasons}
