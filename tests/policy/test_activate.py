@@ -77,3 +77,21 @@ def test_cli_activate_then_decide(tmp_path: Path) -> None:
     assert listed["active"]["name"] == "us-export-controls" and listed["active"]["activated_by"] == "alice"
     after = ownergate("--db", db, "decide", "acme", "--json", "--dry-run")
     assert json.loads(after.stdout)["policy"] == "us-export-controls" and "the default" not in after.stderr
+
+
+def test_watch_redecides_a_book_decided_under_another_policy(store: Store, tmp_path: Path) -> None:
+    """After `policy activate`, the next watch cycle re-decides every customer under the new policy."""
+    from ownergate.decisions.service import decide_all, record_verdicts
+    from ownergate.monitor.watch import run_cycle
+
+    _customer(store, tmp_path)
+    record_verdicts(store, list(decide_all(store)), cause="initial")
+    with store.transaction() as tx:
+        repository.activate(tx, "uk", "alice", datetime.now(UTC))
+    report = run_cycle(store, update=False)
+    assert report.policy is not None and report.policy.startswith("uk@")
+    with store.read() as tx:
+        assert tx.fetchall("SELECT policy, cause FROM decisions WHERE is_current = 1") == [
+            ("uk", f"policy:{report.policy}")
+        ]
+    assert run_cycle(store, update=False).redecided == 0  # settled

@@ -150,6 +150,13 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
         sql = "SELECT DISTINCT policy_version FROM decisions WHERE is_current = 1 AND policy = ?"
         versions = {r[0] for r in tx.fetchall(sql, (policy_name,))}
         decided = {r[0] for r in tx.fetchall("SELECT customer_id FROM decisions WHERE is_current = 1")}
+        # decided under another policy (one activated since): re-decided under this one
+        elsewhere = {
+            r[0]
+            for r in tx.fetchall(
+                "SELECT customer_id FROM decisions WHERE is_current = 1 AND policy <> ?", (policy_name,)
+            )
+        }
     causes: dict[str, set[str]] = {}
     new_marks: dict[str, str] = {}
     since = {lid: int(v) for k, v in marks.items() if k.startswith("list:") for lid in [k[5:]]}
@@ -171,6 +178,9 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
     if decided and versions - {policy.version}:
         report.policy = f"{policy.name}@{policy.version}"
         _add(causes, [c.id for c in customers], f"policy:{report.policy}")
+    if elsewhere:
+        report.policy = f"{policy.name}@{policy.version}"
+        _add(causes, [c.id for c in customers if c.id in elsewhere], f"policy:{report.policy}")
     new_marks |= _overrides(store, marks, now, causes, report)
     _add(causes, [c.id for c in customers if c.id not in decided], "new-customer")
     return Plan(causes, new_marks, touched)
