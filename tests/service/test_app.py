@@ -33,6 +33,7 @@ def test_root_and_health(tmp_path: Path) -> None:
     with TestClient(create_app(url)) as client:
         health = client.get("/healthz")
     assert health.json()["status"] == "ok" and health.json()["lists"] == []
+    assert health.json()["policy"].startswith("anthropic@")  # the policy in force (the default here)
 
 
 def test_unreachable_store_is_503_not_500() -> None:

@@ -57,9 +57,9 @@ def stale_lists(policy: Policy, loaded: Mapping[str, str], moment: datetime) -> 
     ]
 
 
-def list_health(store: Store, now: datetime | None = None) -> list[Reason]:
-    """``lists-missing`` / ``list-stale`` for the store's active policy now (empty: the lists are
-    fine); what ``/healthz`` reports as ``degraded``."""
+def list_health(store: Store, now: datetime | None = None) -> tuple[str, list[Reason]]:
+    """The store's active policy (``name@version``) and its ``lists-missing`` / ``list-stale``
+    reasons now (empty: the lists are fine); what ``/healthz`` reports as ``degraded``."""
     from ownergate.decisions.engine import missing_lists
     from ownergate.decisions.service import known_list_ids
     from ownergate.lists.repository import current_snapshots
@@ -71,4 +71,4 @@ def list_health(store: Store, now: datetime | None = None) -> list[Reason]:
         policy = policy_in_force(tx, active_policy(tx).name, moment.date(), known)
     current = current_snapshots(store)
     reasons = missing_lists(policy, [s.list_id for s in current])
-    return reasons + stale_lists(policy, {s.list_id: s.loaded_at for s in current}, moment)
+    return policy.ref, reasons + stale_lists(policy, {s.list_id: s.loaded_at for s in current}, moment)

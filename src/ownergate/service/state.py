@@ -33,7 +33,7 @@ class ServiceState:
         self._started = False
         self._lock = threading.Lock()
         self._store: Store | None = None
-        self._lists_checked: tuple[float, list[dict[str, Any]]] | None = None
+        self._lists_checked: tuple[float, tuple[str | None, list[dict[str, Any]]]] | None = None
         self._health_store: Store | None = None
 
     def start(self) -> None:
@@ -65,10 +65,10 @@ class ServiceState:
                 self._store = open_store(self.db_url)
             return self._store
 
-    def _lists_health(self) -> list[dict[str, Any]]:
-        """``lists-missing`` / ``list-stale`` under the active policy (checked at most every
-        ``LISTS_CHECK_SECONDS``); [] when fine, or when the store cannot be read (the replica's
-        own error says so)."""
+    def _lists_health(self) -> tuple[str | None, list[dict[str, Any]]]:
+        """The active policy and its ``lists-missing`` / ``list-stale`` reasons (checked at most
+        every ``LISTS_CHECK_SECONDS``); no reasons when the lists are fine, or when the store cannot
+        be read (the replica's own error says so)."""
         now = time.monotonic()
         if self._lists_checked is not None and now - self._lists_checked[0] < LISTS_CHECK_SECONDS:
             return self._lists_checked[1]
@@ -77,9 +77,10 @@ class ServiceState:
                 if self._health_store is None:  # never migrates: /healthz must not recreate a lost schema
                     self._health_store = open_store(self.db_url, migrate=False)
                 health_store = self._health_store
-            found = [r.to_dict() for r in list_health(health_store)]
-        except Exception:
-            found = []
+            ref, reasons = list_health(health_store)
+            found: tuple[str | None, list[dict[str, Any]]] = (ref, [r.to_dict() for r in reasons])
+        except Exception:  # any store failure is the replica's to report, not the lists'
+            found = (None, [])
         self._lists_checked = (now, found)
         return found
 
@@ -89,7 +90,7 @@ class ServiceState:
         table = self.replica.health()
         age = self.replica.age()
         stale = self.settings.fail_closed and self.settings.max_staleness > 0 and age > self.settings.max_staleness
-        lists = self._lists_health()
+        policy, lists = self._lists_health()
         if stale:
             status = "stale"
         elif self.replica.last_error or lists:
@@ -98,6 +99,7 @@ class ServiceState:
             status = "ok"
         return {
             "status": status,
+            "policy": policy,
             "lists": lists,
             "fail_closed": stale,
             "max_staleness_seconds": self.settings.max_staleness,
