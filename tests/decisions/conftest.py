@@ -1,7 +1,9 @@
 """A store with real lists loaded once per session; each test gets its own copy of the file.
 
 Loaded: OFAC SDN (2024-05-03), the DoD 1260H list, the trade.gov Consolidated Screening List
-(Entity List, MEU, ...), OFAC's non-SDN lists (incl. NS-CMIC) and the FCC covered list.
+(Entity List, MEU, ...), OFAC's non-SDN lists (incl. NS-CMIC), the FCC covered list, BIS's
+military-intelligence end users and the UN list: every list the ``anthropic`` policy denies on, so
+its verdicts are not ``lists-missing``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ REAL_LISTS = (
     "us_lists/us_dod_chinese_milcorps_sanctions.csv",
     "ofac/nonsdn_2025-12",
     "us_lists/us_fcc_covered_list_table.csv",
+    "us_lists/us_bis_mieu_mieu.csv",
+    "un/UN_consolidated.xml",
 )
 
 

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+from monitor_helpers import use_sdn_only
+
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.service import decide_all, record_verdicts
@@ -42,7 +44,7 @@ def gleif_names(testdata: Path, count: int) -> list[tuple[str, str]]:
 
 def book(testdata: Path) -> list[Customer]:
     # a headquarters (not used in screening) so that the country rules can run: with no country
-    # known at all a customer is decided review (missing-country), never allow
+    # known at all a customer is decided review (country-missing), never allow
     people = [Customer(cid, name, hq_country="GB") for cid, (_, name) in ADDED.items()]
     people += [Customer(cid, name, hq_country="GB") for cid, name in BOTH.items()]
     people += [Customer(f"c-gleif-{i}", n, country=c) for i, (n, c) in enumerate(gleif_names(testdata, 60))]
@@ -61,6 +63,7 @@ def changed_events(store: Store) -> list[dict[str, object]]:
 
 
 def test_sdn_2023_to_2024_changes_exactly_the_added(store: Store, testdata: Path, tmp_path: Path) -> None:
+    use_sdn_only(store)
     load_paths(store, [testdata / "ofac/sdn_2023-05-02.csv"])
     with store.transaction() as tx:
         book_store.save(tx, book(testdata), datetime.now(UTC))

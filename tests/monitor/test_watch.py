@@ -10,23 +10,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from monitor_helpers import use_sdn_only
 
 from ownergate.clock import FixedClock
 from ownergate.decisions import customers as book_store
 from ownergate.decisions import overrides
 from ownergate.decisions.customers import Customer
 from ownergate.errors import ConflictError, InputError
+from ownergate.lists.loader import load_paths
 from ownergate.monitor.watch import acquire, run_cycle
 from ownergate.ownership.repository import load_ownership
-from ownergate.policy.loader import parse_policy, read_policy
-from ownergate.policy.repository import install
 from ownergate.store import Store
 
 # OFAC's own sdn.csv layout: an ownergate-csv file named us-ofac-sdn.csv can no longer fill the SDN list
 _EMPTY = ",-0- " * 7
 SDN_V1 = f'1,"NORTHWIND DYNAMICS HOLDING",-0- ,"RUSSIA-EO14024"{_EMPTY},"a.k.a. \'NWD GROUP\'."\n'
 SDN_V2 = SDN_V1 + f'2,"CALM HARBOR BAKERY LIMITED",-0- ,"RUSSIA-EO14024"{_EMPTY},-0- \n'  # fmt: skip
-BOOK = [  # a headquarters each: with no country known at all a customer is review (missing-country)
+BOOK = [  # a headquarters each: with no country known at all a customer is review (country-missing)
     Customer("c-north", "Northwind Dynamics Holding", hq_country="GB"),
     Customer("c-calm", "Calm Harbor Bakery Ltd", hq_country="GB"),
     Customer("c-oak", "Oak Meadow Software GmbH", country="DE", entity_id="e:oak"),
@@ -53,6 +53,7 @@ def save_book(store: Store) -> None:
 def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None:
     db = sqlite_store.url
     save_book(sqlite_store)
+    use_sdn_only(sqlite_store)
     folder = tmp_path / "lists"
     folder.mkdir()
     (folder / "sdn.csv").write_text(SDN_V1)
@@ -101,8 +102,16 @@ def test_every_is_parsed() -> None:
         parse_every("soon")
 
 
+def load_sdn(store: Store, folder: Path) -> None:
+    """The one-entry SDN list: with no list loaded at all, every verdict would be lists-missing."""
+    (folder / "us-ofac-sdn.csv").write_text(SDN_V1)
+    load_paths(store, [folder / "us-ofac-sdn.csv"])
+
+
 def test_policy_ownership_and_override_changes(store: Store, tmp_path: Path) -> None:
     save_book(store)
+    use_sdn_only(store)
+    load_sdn(store, tmp_path)
     now = datetime.now(UTC)
     run_cycle(store, update=False, clock=FixedClock(now))  # decides the book, sets the marks
 
@@ -123,16 +132,13 @@ def test_policy_ownership_and_override_changes(store: Store, tmp_path: Path) -> 
     assert changes["c-oak"]["cause"] == "ownership:E.csv; ownership:X.csv"
 
     # a new policy version: everyone, with the policy as cause
-    shipped = read_policy("anthropic", None)
-    text = shipped.text.replace(f'version: "{shipped.version}"', 'version: "2099.1"')
-    with store.transaction() as tx:
-        install(tx, parse_policy(text, "test", None), "tester", now)
+    use_sdn_only(store, version="2099.1")
     report = run_cycle(store, update=False, clock=FixedClock(now))
-    assert report.policy == "anthropic@2099.1"
+    assert report.policy == "sdn-only@2099.1"
     assert report.redecided == len(BOOK)
     with store.read() as tx:
         causes = {r[0] for r in tx.fetchall("SELECT cause FROM decisions WHERE is_current = 1")}
-    assert causes == {"policy:anthropic@2099.1"}
+    assert causes == {"policy:sdn-only@2099.1"}
 
     # an override lapsing: announced once, its customer re-decided
     with store.transaction() as tx:
@@ -151,6 +157,8 @@ def test_policy_ownership_and_override_changes(store: Store, tmp_path: Path) -> 
 
 def test_ownership_reload_removing_an_edge_redecides_below_it(store: Store, tmp_path: Path) -> None:
     save_book(store)
+    use_sdn_only(store)
+    load_sdn(store, tmp_path)
     now = datetime.now(UTC)
     (tmp_path / "E.csv").write_text(
         "id,name,hq_country,incorporation_country,lists\n"

@@ -75,7 +75,8 @@ def test_bad_policy_names_line_and_problem(change: tuple[str, str], message: str
 
 
 def test_unknown_shipped_policy() -> None:
-    with pytest.raises(NotFoundError, match="shipped policies are"):
+    # issue 13: an unknown policy name is bad input (exit 3), not a missing record
+    with pytest.raises(PolicyError, match="shipped policies are"):
         read_policy("nowhere", None)
 
 

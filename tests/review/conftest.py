@@ -26,6 +26,7 @@ from ownergate.decisions import customers as book
 from ownergate.decisions.service import decide_all, record_verdicts
 from ownergate.lists.loader import load_paths
 from ownergate.ownership.repository import load_ownership
+from ownergate.policy.loader import read_policy
 from ownergate.service.auth import issue_token
 from ownergate.store import Store, open_store
 
@@ -54,8 +55,19 @@ class Tokens:
 
 
 def load_desk(store: Store, testdata: Path, lists: tuple[str, ...], folder: Path) -> None:
-    """Lists, the example book, the test-only review customers, every verdict recorded."""
-    load_paths(store, [testdata / p for p in lists])
+    """Lists, the example book, the test-only review customers, every verdict recorded.
+
+    The other lists the anthropic policy denies on are loaded as one-entry placeholders, so the
+    verdicts are not ``lists-missing``.
+    """
+    results = load_paths(store, [testdata / p for p in lists])
+    loaded = {r.list_id for r in results}
+    placeholders = []
+    for list_id in sorted(read_policy("anthropic", None).deny_lists - loaded):
+        path = folder / f"{list_id}.csv"
+        path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
+        placeholders.append(path)
+    load_paths(store, placeholders)
     load_ownership(store, [EXAMPLES / "entities.csv", EXAMPLES / "edges.csv"])
     book.import_files(store, EXAMPLES / "customers.csv", EXAMPLES / "owners.csv", datetime.now(UTC))
     (folder / "c.csv").write_text(CUSTOMERS, encoding="utf-8")

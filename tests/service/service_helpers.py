@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx
 
+from ownergate.lists.loader import load_paths
+from ownergate.policy.loader import read_policy
 from ownergate.service import auth, keys
 from ownergate.store import Store
 
@@ -50,7 +52,19 @@ class Gate:
     keys: dict[str, str]  # customer id -> API key
 
 
+def load_policy_lists(store: Store) -> None:
+    """Every list the active (default) policy denies on, one entry each, loaded now: /healthz is ok."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for list_id in sorted(read_policy("anthropic", None).deny_lists):
+            path = Path(folder) / f"{list_id}.csv"
+            path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
+            paths.append(path)
+        load_paths(store, paths)
+
+
 def seed_gate(store: Store) -> Gate:
+    load_policy_lists(store)
     add_customer(store, "sg-acme", "deny", [SHENZHEN_REASON])
     add_customer(store, "gb-widgets", "allow", [])
     add_customer(store, "us-review", "review", [{"code": "possible-match", "message": "name close", "evidence": {}}])

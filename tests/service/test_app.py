@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
+from service_helpers import load_policy_lists
 
 from ownergate import __version__
 from ownergate.service.app import create_app
@@ -17,13 +18,23 @@ from ownergate.store import open_store
 
 
 def test_root_and_health(tmp_path: Path) -> None:
-    open_store(f"sqlite:///{tmp_path / 's.sqlite3'}").close()
-    with TestClient(create_app(f"sqlite:///{tmp_path / 's.sqlite3'}")) as client:
+    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
+    open_store(url).close()
+    with TestClient(create_app(url)) as client:
         assert client.get("/").json() == {"name": "ownergate", "version": __version__}
         health = client.get("/healthz")
     assert health.status_code == 200
-    assert health.json()["status"] == "ok"
+    # no lists loaded: checks still answer from the table, but the service says it is degraded
+    assert health.json()["status"] == "degraded"
+    assert [r["code"] for r in health.json()["lists"]] == ["lists-missing"]
     assert health.json()["table"]["loaded"] is True
+    store = open_store(url)
+    load_policy_lists(store)
+    store.close()
+    with TestClient(create_app(url)) as client:
+        health = client.get("/healthz")
+    assert health.json()["status"] == "ok" and health.json()["lists"] == []
+    assert health.json()["policy"].startswith("anthropic@")  # the policy in force (the default here)
 
 
 def test_unreachable_store_is_503_not_500() -> None:

@@ -134,7 +134,7 @@ def test_missing_country_is_review_never_allow(store: Store, onboarder: dict[str
         made = client.post("/v1/customers", json=org(countries={}), headers=bearer(onboarder["onboarding"]))
         assert made.status_code == 201, made.text
         assert made.json()["verdict"]["decision"] == "review" and made.json()["api_key"] is None
-        assert "missing-country" in [r["code"] for r in made.json()["verdict"]["reasons"]]
+        assert "country-missing" in [r["code"] for r in made.json()["verdict"]["reasons"]]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,8 @@ import httpx
 import pytest
 from service_helpers import serve_process, wait_for
 
+from ownergate.policy.loader import read_policy
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 pytestmark = pytest.mark.slow
 
@@ -33,6 +35,12 @@ def test_singapore_subsidiary_of_a_chinese_parent_is_denied_and_a_british_custom
 ) -> None:
     db = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     _ownergate(db, "lists", "load", str(testdata / "us_lists/us_dod_chinese_milcorps_sanctions.csv"))
+    # the other lists the default policy denies on, as one-entry placeholders (else: lists-missing, review)
+    others = []
+    for list_id in sorted(read_policy("anthropic", None).deny_lists - {"us-dod-1260h"}):
+        others.append(tmp_path / f"{list_id}.csv")
+        others[-1].write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
+    _ownergate(db, "lists", "load", *map(str, others))
     _ownergate(db, "ownership", "load", str(EXAMPLES / "entities.csv"), str(EXAMPLES / "edges.csv"))
     _ownergate(db, "customers", "import", str(EXAMPLES / "customers.csv"), "--owners", str(EXAMPLES / "owners.csv"))
     _ownergate(db, "decide", "--all")

@@ -106,3 +106,45 @@ def test_fails_closed_past_max_staleness(gate: Gate) -> None:
         assert lenient.check(key, None, now=time.time() + 60).allow
     finally:
         replica.stop()
+
+
+def _install_policy(store: Store, deny_ip: bool, regions: str) -> None:
+    from ownergate.policy import repository
+    from ownergate.policy.loader import parse_policy
+
+    text = (
+        f'name: test\nversion: "1"\neffective_from: 2025-01-01\nlists:\n  deny: [us-ofac-sdn]\n'
+        f"screening:\n  deny_at: 0.9\ncountries:\n  regions: {regions}\n  deny_ip: {str(deny_ip).lower()}\n"
+    )
+    with store.transaction() as tx:
+        repository.install(tx, parse_policy(text, "test.yaml", None), "admin", datetime.now(UTC))
+
+
+def test_a_policy_with_deny_ip_false_does_not_deny_by_address(gate: Gate) -> None:
+    """Issue 13: the verdict's policy (test@1, installed) says deny_ip: false: a Chinese address passes."""
+    _install_policy(gate.store, deny_ip=False, regions="anthropic-supported-regions")
+    table = load_table(gate.store)
+    assert table.customers["gb-widgets"].ip_rule is None
+    replica, checker = _checker(gate.store)
+    try:
+        from_china = checker.check(gate.keys["gb-widgets"], "223.5.5.5")
+        assert (from_china.status, from_china.decision, from_china.reasons) == (200, "allow", ())
+    finally:
+        replica.stop()
+
+
+def test_the_ip_rule_uses_the_policys_region_list(gate: Gate) -> None:
+    """The allowlist refuses an address in a country it omits (Libya); the old deny-list does not."""
+    _install_policy(gate.store, deny_ip=True, regions="anthropic-supported-regions")
+    replica, checker = _checker(gate.store)
+    try:
+        libya = "41.208.64.1"
+        from ownergate.service.geoip import country_of
+
+        assert country_of(libya) == "LY"
+        refused = checker.check(gate.keys["gb-widgets"], libya)
+        assert refused.status == 403 and refused.reasons[0]["code"] == "ip-unsupported-region"
+        assert refused.reasons[0]["evidence"]["regions"] == "anthropic-supported-regions"
+        assert refused.reasons[0]["evidence"]["regions_version"] == "2025-09-05"
+    finally:
+        replica.stop()

@@ -16,9 +16,10 @@ from rich.table import Table
 from ownergate.cli.app import app, print_json, state
 from ownergate.clock import parse_until
 from ownergate.decisions.report import Summary, render_html, summarise
-from ownergate.decisions.service import DEFAULT_POLICY, decide, decide_all, record_verdicts
+from ownergate.decisions.service import decide, decide_all, record_verdicts
 from ownergate.decisions.verdict import Verdict
 from ownergate.errors import InputError
+from ownergate.policy.repository import active_policy
 from ownergate.store import Store
 
 CSV_COLUMNS = ("customer_id", "decision", "reasons", "policy", "policy_version", "decided_at", "as_of")
@@ -33,7 +34,10 @@ def decide_command(
     ctx: typer.Context,
     customer_id: Annotated[str | None, typer.Argument(help="The customer to decide")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Decide every customer")] = False,
-    policy: Annotated[str, typer.Option(help="Policy name or YAML file")] = DEFAULT_POLICY,
+    policy: Annotated[
+        str | None,
+        typer.Option(help="Policy name [default: the active one, see `policy activate`; anthropic if none is]"),
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(help="Decide with the lists, ownership data and policy in force then (not recorded)"),
@@ -47,6 +51,12 @@ def decide_command(
     if (customer_id is None) == (not all_):
         raise InputError("give one CUSTOMER_ID or --all")
     store = state(ctx).store()
+    if policy is None:
+        with store.read() as tx:
+            active = active_policy(tx)
+        policy = active.name
+        if not active.activated:
+            typer.echo(f"policy: {active.describe()}", err=True)
     moment = _as_of(as_of)
     record = moment is None and not dry_run
     if customer_id is not None:

@@ -1,4 +1,4 @@
-"""``ownergate policy``: list, show, validate and install policy versions."""
+"""``ownergate policy``: list, show, validate, install and activate policies."""
 
 from __future__ import annotations
 
@@ -22,10 +22,21 @@ app.add_typer(policy_app, name="policy")
 @policy_app.command("list")
 def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Shipped policies and installed policy versions."""
-    installed = repository.installed(state(ctx).store())
+    store = state(ctx).store()
+    installed = repository.installed(store)
+    with store.read() as tx:
+        active = repository.active_policy(tx)
     if as_json:
-        print_json({"shipped": shipped_names(), "installed": [vars_of(i) for i in installed]})
+        print_json(
+            {
+                "shipped": shipped_names(),
+                "installed": [vars_of(i) for i in installed],
+                "active": {"name": active.name, "activated": active.activated, "activated_at": active.activated_at,
+                           "activated_by": active.activated_by},
+            }
+        )  # fmt: skip
         return
+    typer.echo(f"active: {active.describe()}")
     typer.echo("shipped: " + ", ".join(shipped_names()))
     for item in installed:
         typer.echo(f"installed: {item.name}@{item.version} effective {item.effective_from} by {item.installed_by}")
@@ -68,3 +79,17 @@ def install(
             }
             audit.append(tx, actor=who, action="policy.installed", subject=f"policy:{policy.name}", details=details)
     typer.echo(f"{policy.ref}: {'installed' if new else 'already installed'}")
+
+
+@policy_app.command("activate")
+def activate(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="An installed or shipped policy's name")],
+    actor: Annotated[str | None, typer.Option(help="Who activates it [default: the OS user]")] = None,
+) -> None:
+    """Make NAME the store's policy in force: decide, watch, the review desk and the service use it."""
+    store = state(ctx).store()
+    who = actor or getpass.getuser()
+    with store.transaction() as tx:
+        changed = repository.activate(tx, name, who, datetime.now(UTC))
+    typer.echo(f"{name}: {'activated' if changed else 'already active'}")

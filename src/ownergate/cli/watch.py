@@ -11,7 +11,6 @@ import typer
 
 from ownergate.cli.app import app, print_json, state
 from ownergate.clock import SystemClock
-from ownergate.decisions.service import DEFAULT_POLICY
 from ownergate.errors import InputError
 from ownergate.monitor.report import RunReport, render
 from ownergate.monitor.watch import watch as watch_loop
@@ -49,7 +48,10 @@ def watch(
         typer.Option("--from", help="Load list files from this folder (as `lists update --from`)."),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="Run one cycle and exit.")] = False,
-    policy: Annotated[str, typer.Option("--policy", help="The policy to decide under.")] = DEFAULT_POLICY,
+    policy: Annotated[
+        str | None,
+        typer.Option("--policy", help="The policy to decide under [default: the active one, see `policy activate`]."),
+    ] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not try the publishers; load the sample.")] = False,
     no_update: Annotated[bool, typer.Option("--no-update", help="Only re-decide what already changed.")] = False,
     deliver: Annotated[bool, typer.Option("--deliver", help="Deliver due webhooks after each cycle.")] = False,

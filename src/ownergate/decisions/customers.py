@@ -6,6 +6,7 @@ problem, and the store is left as it was.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -19,6 +20,7 @@ import pycountry
 
 from ownergate import audit
 from ownergate.errors import InputError, NotFoundError
+from ownergate.policy.countries import known_code
 from ownergate.sources.text import read_bytes, sha256_of, text_problem
 from ownergate.store import Store, Transaction
 
@@ -73,12 +75,18 @@ class Customer:
 
 
 def parse_country(value: str | None, where: str) -> str | None:
-    value = (value or "").strip().upper()
-    if not value:
+    """An ISO 3166-1 alpha-2 country (``CN``) or ISO 3166-2 region (``UA-43``) code; a name such as
+    ``China`` or an unknown code is an error naming ``where`` and the value."""
+    text = (value or "").strip()
+    if not text:
         return None
-    if len(value) != 2 or (pycountry.countries.get(alpha_2=value) is None and value != "XK"):
-        raise InputError(f"{where}: {value!r} is not an ISO 3166-1 alpha-2 country code")
-    return value
+    code = known_code(text)
+    if code is None:
+        hint = ""
+        with contextlib.suppress(LookupError):
+            hint = f" (did you mean {pycountry.countries.lookup(text).alpha_2}?)"
+        raise InputError(f"{where}: {text!r} is not an ISO 3166-1 alpha-2 country code or ISO 3166-2 region code{hint}")
+    return code
 
 
 def _share(value: str | None, where: str) -> float | None:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+import pycountry
 
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.graphbook import Extra, augment
@@ -24,7 +25,7 @@ from ownergate.ownership.graph import OwnershipGraph, reachable
 from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import get_rule
-from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
+from ownergate.policy.countries import RegionList, known_code, unsupported_regions
 from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
 from ownergate.sources.model import Identifier
 
@@ -87,7 +88,7 @@ class Book:
 
     policy: Policy
     on: date
-    regions: UnsupportedRegions
+    regions: RegionList
     graph: OwnershipGraph
     resolutions: list[tuple[OwnershipRule, Resolution]]
     hits: dict[str, list[Hit]]  # customer id -> its screening hits at or above review_at
@@ -97,9 +98,11 @@ class Book:
     known_stakes: dict[str, float] = field(default_factory=dict)  # linked customer -> shares the data already knows
     # analysts' judgements (decisions/judgements.py): customer id -> (list id, entry id) -> true match?
     judgements: dict[str, dict[tuple[str, str], bool]] = field(default_factory=dict)
+    # reasons that hold for every customer of the book: lists missing or stale (decisions/freshness.py)
+    standing: list[Reason] = field(default_factory=list)
 
     def decide(self, customer: Customer, decided_at: str, as_of: str | None = None) -> Verdict:
-        reasons: list[Reason] = []
+        reasons: list[Reason] = list(self.standing)
         reasons += self._own_countries(customer)
         reasons += self._screening(customer)
         reasons += self._ownership(customer, reasons)
@@ -120,43 +123,65 @@ class Book:
     # -- the customer itself ----------------------------------------------------------------
 
     def _own_countries(self, customer: Customer) -> list[Reason]:
-        reasons = self._missing_countries(customer)
+        hq, incorporated, where = self._countries_of(customer)
+        if not hq and not incorporated and self._uses_countries():
+            return [
+                Reason(
+                    ReasonCode.COUNTRY_MISSING,
+                    f"{customer.name} has no headquarters or incorporation country: whether it is in an"
+                    " unsupported region cannot be told",
+                    {"hq_country": None, "country": None, "node": self.nodes.get(customer.id)},
+                )
+            ]
+        reasons = []
         checks = (
-            (self.policy.deny_headquarters, customer.hq_country, ReasonCode.HQ_UNSUPPORTED, "headquartered"),
-            (self.policy.deny_incorporation, customer.country, ReasonCode.INCORPORATED_UNSUPPORTED, "incorporated"),
+            (self.policy.deny_headquarters, hq, ReasonCode.HQ_UNSUPPORTED, "headquartered", "hq_country"),
+            (
+                self.policy.deny_incorporation,
+                incorporated,
+                ReasonCode.INCORPORATED_UNSUPPORTED,
+                "incorporated",
+                "country",
+            ),
         )
-        for applies, code, reason, verb in checks:
-            if applies and self.regions.is_unsupported(code):
-                assert code is not None
+        for applies, code, reason, verb, fact in checks:
+            if not code:
+                continue
+            if known_code(code) is None:
+                reasons.append(
+                    Reason(
+                        ReasonCode.COUNTRY_UNKNOWN,
+                        f"{customer.name}'s {fact} {code!r} is not an ISO 3166 country or region code",
+                        {"field": fact, "value": code, "source": where},
+                    )
+                )
+            elif applies and self.regions.is_unsupported(code):
                 reasons.append(
                     Reason(
                         reason,
-                        f"{customer.name} is {verb} in {self.regions.name(code)}, an unsupported region",
-                        {"country": code, "regions_version": self.regions.version},
+                        f"{customer.name} is {verb} in {self.regions.name(code)}, an unsupported region"
+                        f" ({self.regions.list_name} version {self.regions.version})",
+                        {"country": code, "source": where, **self.regions.cite()},
                     )
                 )
         return reasons
 
-    def _missing_countries(self, customer: Customer) -> list[Reason]:
-        """Fail closed: with neither its headquarters nor its incorporation known (from the customer or
-        the ownership data), the country checks the policy asks for cannot run: the customer goes to review."""
-        if not (self.policy.deny_headquarters or self.policy.deny_incorporation):
-            return []
-        if customer.hq_country or customer.country:
-            return []
+    def _uses_countries(self) -> bool:
+        """Whether the policy judges a customer by its country: its own HQ or incorporation, or a rule
+        seeded by unsupported regions."""
+        policy = self.policy
+        seeded = any(res.rule.seed_unsupported_hq for _, res in self.resolutions)
+        return policy.deny_headquarters or policy.deny_incorporation or seeded
+
+    def _countries_of(self, customer: Customer) -> tuple[str | None, str | None, str]:
+        """The customer's headquarters and incorporation countries: as declared, else as the
+        ownership data it is linked to records them; and where they came from."""
+        hq, incorporated = customer.hq_country, customer.country
         node = self.nodes.get(customer.id)
-        if node is not None and node in self.graph.index:
-            i = self.graph.idx(node)
-            if self.graph.hq(i) or self.graph.incorporation(i):
-                return []
-        return [
-            Reason(
-                ReasonCode.MISSING_COUNTRY,
-                f"{customer.name} has no known country of headquarters or incorporation: the country rules"
-                " cannot be checked",
-                {"missing": ["hq_country", "country"]},
-            )
-        ]
+        if (hq and incorporated) or node is None or node.startswith("customer:"):
+            return hq, incorporated, "customer record"
+        i = self.graph.idx(node)
+        return hq or self.graph.hq(i), incorporated or self.graph.incorporation(i), f"customer record and node {node}"
 
     def _screening(self, customer: Customer) -> list[Reason]:
         policy = self.policy
@@ -233,6 +258,8 @@ class Book:
                 continue
             data = evidence.to_dict()
             data["path"] = evidence.describe()
+            if res.rule.seed_unsupported_hq:
+                data.update(self.regions.cite())
             reasons.append(Reason(code, message, data))
         return reasons
 
@@ -257,7 +284,7 @@ class Book:
                     ReasonCode.HQ_UNSUPPORTED,
                     f"{customer.name} is headquartered in {self.regions.name(hq)} according to the ownership"
                     " data, an unsupported region",
-                    {"node": graph.node_ids[i], "country": hq, "regions_version": self.regions.version},
+                    {"node": graph.node_ids[i], "country": hq, **self.regions.cite()},
                 )
             ]
         return []
@@ -345,7 +372,7 @@ def prepare(
         for name in [c.name, *c.other_names] if lists else []:
             found += screener.search(
                 name,
-                country=c.country,
+                country=_iso2(c.country),
                 identifiers=customer_identifiers(c),
                 lists=lists,
                 threshold=policy.review_at,
@@ -376,7 +403,7 @@ def prepare(
         nodes[c.id] = node
         for k, owner in enumerate(c.owners):
             owner_id = declared_node(c.id, k)
-            owner_hits = screener.search(owner.name, country=owner.country, threshold=policy.deny_at)
+            owner_hits = screener.search(owner.name, country=_iso2(owner.country), threshold=policy.deny_at)
             extra.add_node(
                 owner_id,
                 owner.name,
@@ -394,9 +421,40 @@ def prepare(
     cache = owner_cache if owner_cache is not None else {}
     _screen_owners(full, [nodes[c.id] for c in customers], set(extra.node_ids), screener, policy.deny_at, cache)
     resolutions = [(setting, resolve(full, _rule(policy, setting), as_of=on)) for setting in policy.ownership]
-    snapshots = {**snapshots, "unsupported_regions": unsupported_regions(on).version}
-    regions = unsupported_regions(on)
-    return Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes, judgements)
+    regions = unsupported_regions(on, policy.countries)
+    snapshots = {**snapshots, "regions": {"list": regions.list_name, "version": regions.version}}
+    book = Book(policy, on, regions, full, resolutions, hits, nodes, unresolved, snapshots, known_stakes, judgements)
+    book.standing = missing_lists(policy, screener.list_ids)
+    return book
+
+
+def missing_lists(policy: Policy, loaded: Sequence[str]) -> list[Reason]:
+    """``lists-missing`` when no list is loaded at all, or a list the policy denies on is not."""
+    if not loaded:
+        return [
+            Reason(
+                ReasonCode.LISTS_MISSING,
+                "no lists are loaded: no customer can be screened (load them with `ownergate lists update`)",
+                {"missing": sorted(policy.deny_lists), "loaded": []},
+            )
+        ]
+    missing = sorted(policy.deny_lists - set(loaded))
+    if not missing:
+        return []
+    return [
+        Reason(
+            ReasonCode.LISTS_MISSING,
+            f"{len(missing)} list(s) policy {policy.ref} denies on are not loaded: {', '.join(missing)}",
+            {"missing": missing, "loaded": sorted(loaded)},
+        )
+    ]
+
+
+def _iso2(code: str | None) -> str | None:
+    """The country of a country or ISO 3166-2 region code (``UA-43`` -> ``UA``), for screening;
+    None for anything screening cannot take as a country (it then screens without one)."""
+    country = (code or "").strip().upper().split("-", 1)[0]
+    return country if len(country) == 2 and pycountry.countries.get(alpha_2=country) is not None else None
 
 
 def upstream(graph: OwnershipGraph, starts: Sequence[str]) -> npt.NDArray[np.int64]:
@@ -429,7 +487,7 @@ def _screen_owners(
         if cached is not None and cached[0] == name:
             found = cached[1]
         else:
-            country = graph.incorporation(i) or graph.hq(i)
+            country = _iso2(graph.incorporation(i) or graph.hq(i))
             found = _listed(screener.search(name, country=country, threshold=deny_at), deny_at)
             cache[node_id] = (name, found)
         if found:
@@ -454,6 +512,8 @@ def _rule(policy: Policy, setting: OwnershipRule) -> Any:
         overrides["threshold"] = setting.threshold
     if setting.strict is not None:
         overrides["strict"] = setting.strict
+    if get_rule(setting.rule).seed_unsupported_hq:
+        overrides["regions"] = policy.countries
     if policy.unknown_control is UnknownControl.MAJORITY:
         overrides["unknown_lower"] = 1.0
     elif policy.unknown_control is UnknownControl.IGNORE:

@@ -14,6 +14,7 @@ from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.engine import Book, prepare
+from ownergate.decisions.freshness import loaded_times, stale_lists
 from ownergate.decisions.linking import Link, link_customers
 from ownergate.decisions.verdict import Verdict, record
 from ownergate.lists.repository import current_snapshot_ids, entries_as_of, snapshot_as_of
@@ -22,11 +23,12 @@ from ownergate.matching.screen import index_for_store
 from ownergate.monitor import outbox
 from ownergate.ownership.graph import OwnershipGraph
 from ownergate.ownership.repository import load_graph, load_upstream
-from ownergate.policy.repository import policy_in_force
+from ownergate.policy.repository import DEFAULT_POLICY, policy_in_force
+from ownergate.policy.repository import policy_name as policy_to_use
 from ownergate.sources.registry import known_lists
 from ownergate.store import Store, Transaction
 
-DEFAULT_POLICY = "anthropic"
+__all__ = ["DEFAULT_POLICY", "decide", "decide_all", "known_list_ids", "open_book", "record_verdicts"]
 #: up to this many customers, a book reads only their upstream cone of the stored graph
 FEW = 50
 #: up to this many nodes, only their rows of the owner-screening cache are read
@@ -40,7 +42,7 @@ def known_list_ids(store: Store) -> set[str]:
 
 def open_book(
     store: Store,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     as_of: datetime | None = None,
     customers: Sequence[Customer] | None = None,
     graph: OwnershipGraph | None = None,
@@ -48,16 +50,18 @@ def open_book(
 ) -> Book:
     """Everything needed to decide ``customers`` (default: the whole book) now or as of a moment.
 
-    With ``as_of``, the policy version, list snapshots, ownership edges and country data in force
-    then are used, so the same inputs always give the same verdicts. ``graph`` stands in for the
-    stored ownership graph (a caller that holds it already); ``narrow(graph, nodes)`` cuts it down
-    to what can decide the customers' nodes (monitoring passes their upstream cone).
+    ``policy_name`` None means the store's active policy (``ownergate policy activate``; the
+    default ``anthropic`` when none is). With ``as_of``, the policy version, list snapshots,
+    ownership edges and country data in force then are used, so the same inputs always give the
+    same verdicts. ``graph`` stands in for the stored ownership graph (a caller that holds it
+    already); ``narrow(graph, nodes)`` cuts it down to what can decide the customers' nodes
+    (monitoring passes their upstream cone).
     """
     moment = as_of or datetime.now(UTC)
     on = moment.date()
     known = known_list_ids(store)
     with store.read() as tx:
-        policy = policy_in_force(tx, policy_name, on, known)
+        policy = policy_in_force(tx, policy_to_use(tx, policy_name), on, known)
         if customers is None:
             customers = book_store.all_customers(tx)
         judged = judgements.current(tx, [c.id for c in customers], as_of)
@@ -83,6 +87,8 @@ def open_book(
     before = dict(cache)
     book = prepare(policy, screener, graph, customers, on, snapshots, links, cache, judgements=judged)
     _save_owner_cache(store, key, {k: v for k, v in cache.items() if before.get(k) != v})
+    taken: dict[str, int] = snapshots["lists"]  # type: ignore[assignment]
+    book.standing += stale_lists(policy, loaded_times(store, taken), moment)
     return book
 
 
@@ -134,7 +140,7 @@ def _save_owner_cache(store: Store, key: str, new: dict[str, tuple[str, tuple[st
         )
 
 
-def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as_of: datetime | None = None) -> Verdict:
+def decide(store: Store, customer_id: str, policy_name: str | None = None, as_of: datetime | None = None) -> Verdict:
     """One customer's verdict (not recorded: see :func:`decide_and_record`)."""
     with store.read() as tx:
         customer = book_store.get_customer(tx, customer_id)
@@ -144,7 +150,7 @@ def decide(store: Store, customer_id: str, policy_name: str = DEFAULT_POLICY, as
 
 def decide_all(
     store: Store,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     as_of: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Verdict]:

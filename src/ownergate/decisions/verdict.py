@@ -32,7 +32,10 @@ class ReasonCode(StrEnum):
     UNRESOLVED = "unresolved"  # the customer could not be tied to the ownership data it names
     CONTRADICTION = "contradicting-declaration"  # declared owners contradict each other or known data
     OVERRIDE = "override"  # an approved four-eyes override applies
-    MISSING_COUNTRY = "missing-country"  # neither headquarters nor incorporation is known: no country check ran
+    COUNTRY_MISSING = "country-missing"  # the customer has no headquarters or incorporation country at all
+    COUNTRY_UNKNOWN = "country-unknown"  # the customer's country is not an ISO 3166 code the region list can judge
+    LISTS_MISSING = "lists-missing"  # no lists loaded, or a list the policy denies on is not loaded
+    LIST_STALE = "list-stale"  # a list the policy denies on was loaded longer ago than its max_list_age
 
 
 # The decision each reason code leads to, before overrides.
@@ -47,7 +50,10 @@ SEVERITY: dict[ReasonCode, Decision] = {
     ReasonCode.POSSIBLE_OWNERSHIP: Decision.REVIEW,
     ReasonCode.UNRESOLVED: Decision.REVIEW,
     ReasonCode.CONTRADICTION: Decision.REVIEW,
-    ReasonCode.MISSING_COUNTRY: Decision.REVIEW,
+    ReasonCode.COUNTRY_MISSING: Decision.REVIEW,
+    ReasonCode.COUNTRY_UNKNOWN: Decision.REVIEW,
+    ReasonCode.LISTS_MISSING: Decision.REVIEW,
+    ReasonCode.LIST_STALE: Decision.REVIEW,
 }
 _RANK = {Decision.ALLOW: 0, Decision.REVIEW: 1, Decision.DENY: 2}
 

@@ -26,7 +26,7 @@ from ownergate.clock import Clock, SystemClock
 from ownergate.decisions import customers as book_store
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.linking import link_customers
-from ownergate.decisions.service import DEFAULT_POLICY, known_list_ids
+from ownergate.decisions.service import known_list_ids
 from ownergate.errors import ConflictError
 from ownergate.lists.update import update as update_lists
 from ownergate.matching.screen import index_for_store
@@ -42,7 +42,7 @@ from ownergate.monitor.redecide import (
 )
 from ownergate.monitor.report import RunReport, save
 from ownergate.ownership.repository import load_graph
-from ownergate.policy.repository import policy_in_force
+from ownergate.policy.repository import active_policy, policy_in_force
 from ownergate.store import Store, Transaction
 
 #: how long a watcher holds the lock without renewing it
@@ -150,6 +150,13 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
         sql = "SELECT DISTINCT policy_version FROM decisions WHERE is_current = 1 AND policy = ?"
         versions = {r[0] for r in tx.fetchall(sql, (policy_name,))}
         decided = {r[0] for r in tx.fetchall("SELECT customer_id FROM decisions WHERE is_current = 1")}
+        # decided under another policy (one activated since): re-decided under this one
+        elsewhere = {
+            r[0]
+            for r in tx.fetchall(
+                "SELECT customer_id FROM decisions WHERE is_current = 1 AND policy <> ?", (policy_name,)
+            )
+        }
     causes: dict[str, set[str]] = {}
     new_marks: dict[str, str] = {}
     since = {lid: int(v) for k, v in marks.items() if k.startswith("list:") for lid in [k[5:]]}
@@ -171,6 +178,9 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
     if decided and versions - {policy.version}:
         report.policy = f"{policy.name}@{policy.version}"
         _add(causes, [c.id for c in customers], f"policy:{report.policy}")
+    if elsewhere:
+        report.policy = f"{policy.name}@{policy.version}"
+        _add(causes, [c.id for c in customers if c.id in elsewhere], f"policy:{report.policy}")
     new_marks |= _overrides(store, marks, now, causes, report)
     _add(causes, [c.id for c in customers if c.id not in decided], "new-customer")
     return Plan(causes, new_marks, touched)
@@ -235,7 +245,7 @@ def _overrides(
 def run_cycle(
     store: Store,
     *,
-    policy_name: str = DEFAULT_POLICY,
+    policy_name: str | None = None,
     from_dir: Path | None = None,
     update: bool = True,
     offline: bool = False,
@@ -256,7 +266,7 @@ def run_cycle(
 
 def _cycle(
     store: Store,
-    policy_name: str,
+    policy_name: str | None,
     from_dir: Path | None,
     update: bool,
     offline: bool,
@@ -279,6 +289,11 @@ def _cycle(
             report.notes += [*loaded.notes, *(f"failed: {f}" for f in loaded.failures)]
         with store.read() as tx:
             customers = book_store.all_customers(tx)
+            if policy_name is None:  # the store's active policy, read each cycle
+                active = active_policy(tx)
+                policy_name = active.name
+                if not active.activated:
+                    report.notes.append(f"policy: {active.describe()}")
         work = plan(store, report, customers, policy_name, clock.now())
         chosen = [c for c in customers if c.id in work.causes]
         causes = {cid: "; ".join(sorted(why)) for cid, why in work.causes.items()}

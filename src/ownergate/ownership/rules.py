@@ -17,7 +17,7 @@ import numpy as np
 
 from ownergate.errors import InputError
 from ownergate.ownership.graph import BoolArray, EdgeKind, FloatArray, OwnershipGraph
-from ownergate.policy.countries import unsupported_regions
+from ownergate.policy.countries import DEFAULT_REGIONS, unsupported_regions
 
 #: absolute tolerance for comparing sums of shares with a threshold
 TOLERANCE = 1e-9
@@ -37,6 +37,7 @@ class Rule:
     strict: bool = False  # True: the stake must exceed the threshold; False: reach it
     seed_lists: tuple[str, ...] = ()  # list ids; "us-ofac-sdn:SDGT" matches that program only
     seed_unsupported_hq: bool = False  # seeds: headquartered in an unsupported region
+    regions: str = DEFAULT_REGIONS  # the region list (policy/data/) that says which regions are unsupported
     kinds: frozenset[EdgeKind] = frozenset({EdgeKind.SHARES, EdgeKind.CONTROL})
     unknown_lower: float = 0.0  # what control of unknown size counts for under the lower bounds
     unknown_upper: float = 1.0  # ... and under the upper bounds (1.0: a majority)
@@ -69,7 +70,7 @@ class Rule:
         """The seed mask over the graph's nodes."""
         mask = np.zeros(graph.n, np.bool_)
         if self.seed_unsupported_hq:
-            regions = unsupported_regions(on)
+            regions = unsupported_regions(on, self.regions)
             bad = [i for i, code in enumerate(graph.country_codes) if code and regions.is_unsupported(code)]
             if bad:
                 mask |= np.isin(graph.hq_code, np.array(bad, np.int16))
@@ -89,8 +90,9 @@ class Rule:
         """Why node ``i`` is a seed, in words; empty when it is not one."""
         reasons = []
         hq = graph.hq(i)
-        if self.seed_unsupported_hq and hq and unsupported_regions(on).is_unsupported(hq):
-            reasons.append(f"HQ {unsupported_regions(on).name(hq)}, unsupported region")
+        regions = unsupported_regions(on, self.regions)
+        if self.seed_unsupported_hq and hq and regions.is_unsupported(hq):
+            reasons.append(f"HQ {regions.name(hq)}, unsupported region")
         listed = [t for t in graph.node_lists(i) if self.matches_list(t)]
         if listed:
             reasons.append("listed: " + ", ".join(listed))

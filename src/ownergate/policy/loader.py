@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Collection
 from datetime import date
@@ -9,19 +10,31 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ownergate.errors import NotFoundError, PolicyError
-from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
+from ownergate.errors import PolicyError
+from ownergate.policy.countries import DEFAULT_REGIONS, list_names
+from ownergate.policy.model import DEFAULT_MAX_LIST_AGE, OwnershipRule, Policy, UnknownControl
 from ownergate.policy.yamlpos import Located, parse
 
 RULES = ("anthropic", "ofac", "bis", "eu", "uk", "lookthrough")
 REASONS = ("owned-by-unsupported-region", "owned-by-listed-party")
 
-_TOP = {"name", "version", "effective_from", "description", "lists", "screening", "ownership", "countries", "review"}
+_TOP = {
+    "name",
+    "version",
+    "effective_from",
+    "description",
+    "lists",
+    "screening",
+    "ownership",
+    "countries",
+    "review",
+    "max_list_age",
+}
 _SECTIONS: dict[str, set[str]] = {
-    "lists": {"deny", "flag"},
+    "lists": {"deny", "flag", "max_list_age"},
     "screening": {"deny_at", "review_at"},
     "ownership": {"rules", "control_without_share"},
-    "countries": {"unsupported", "deny_headquarters", "deny_incorporation", "deny_ip"},
+    "countries": {"regions", "unsupported", "deny_headquarters", "deny_incorporation", "deny_ip"},
     "review": {"possible_ownership", "unresolved", "contradicting_declarations"},
 }
 _REQUIRED = ("name", "version", "effective_from", "lists", "screening")
@@ -127,10 +140,8 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
         allowed = ", ".join(u.value for u in UnknownControl)
         raise c.fail(("ownership", "control_without_share"), f"must be one of {allowed}") from None
 
-    countries = sections["countries"]
-    unsupported = countries.get("unsupported", "unsupported_regions")
-    if not isinstance(unsupported, str):
-        raise c.fail(("countries", "unsupported"), "must name a country data set")
+    regions = _regions(c, sections["countries"])
+    max_age = _max_list_age(c, top, sections["lists"])
 
     def flag_of(section: str, key: str, default: bool) -> bool:
         return c.boolean((section, key), sections[section].get(key, default))
@@ -146,17 +157,43 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
         review_at=review_at,
         ownership=tuple(parsed_rules),
         unknown_control=unknown,
-        countries=unsupported,
+        countries=regions,
         deny_headquarters=flag_of("countries", "deny_headquarters", True),
         deny_incorporation=flag_of("countries", "deny_incorporation", False),
         deny_ip=flag_of("countries", "deny_ip", True),
         review_possible_ownership=flag_of("review", "possible_ownership", True),
         review_unresolved=flag_of("review", "unresolved", True),
         review_contradictions=flag_of("review", "contradicting_declarations", True),
+        max_list_age=max_age,
         source=source,
         text=text,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
+
+
+def _regions(c: _Checker, section: dict[str, Any]) -> str:
+    """The region list the policy names (``regions``; ``unsupported`` is its older spelling)."""
+    if "regions" in section and "unsupported" in section:
+        raise c.fail(("countries", "unsupported"), "give either regions or unsupported (its older name), not both")
+    key = "regions" if "regions" in section else "unsupported"
+    name = section.get(key, DEFAULT_REGIONS)
+    if not isinstance(name, str) or name not in list_names():
+        raise c.fail(("countries", key), f"unknown region list {name!r} (known: {', '.join(list_names())})")
+    return name
+
+
+def _max_list_age(c: _Checker, top: dict[str, Any], lists: dict[str, Any]) -> float:
+    """Days after which a list's latest snapshot is stale (``max_list_age``, at the top or under lists)."""
+    if "max_list_age" in top and "max_list_age" in lists:
+        raise c.fail(("lists", "max_list_age"), "given twice (at the top and under lists)")
+    path: tuple[str, ...] = ("max_list_age",) if "max_list_age" in top else ("lists", "max_list_age")
+    value = top.get("max_list_age", lists.get("max_list_age", DEFAULT_MAX_LIST_AGE))
+    if isinstance(value, str) and value.strip().lower().endswith("d"):
+        with contextlib.suppress(ValueError):
+            value = float(value.strip()[:-1])
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < float(value) <= 3650:
+        raise c.fail(path, f"must be a number of days between 0 and 3650 (such as 8 or '8d'), got {value!r}")
+    return float(value)
 
 
 def shipped_names() -> list[str]:
@@ -177,6 +214,6 @@ def read_policy(name_or_path: str, known_lists: Collection[str] | None) -> Polic
             raise PolicyError(f"{path}: policy file is not UTF-8 text") from None
         return parse_policy(text, str(path), known_lists)
     if name_or_path not in shipped_names():
-        raise NotFoundError(f"no policy {name_or_path!r}: shipped policies are {', '.join(shipped_names())}")
+        raise PolicyError(f"no policy {name_or_path!r}: shipped policies are {', '.join(shipped_names())}")
     resource = resources.files("ownergate.policy") / "shipped" / f"{name_or_path}.yaml"
     return parse_policy(resource.read_text("utf-8"), f"{name_or_path}.yaml", known_lists)

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+#: days after which a list's latest snapshot is stale, unless the policy says otherwise
+DEFAULT_MAX_LIST_AGE = 8.0
+
 
 class UnknownControl(StrEnum):
     """How control of unknown size (GLEIF consolidation, OFAC "Owned or Controlled By") counts."""
@@ -40,13 +43,14 @@ class Policy:
     review_at: float  # screening score at or above which (and below deny_at) a hit is a possible match
     ownership: tuple[OwnershipRule, ...]
     unknown_control: UnknownControl
-    countries: str  # the country data set naming unsupported regions ("unsupported_regions")
+    countries: str  # the region list (policy/data/<name>.yaml) saying which regions are unsupported
     deny_headquarters: bool  # a customer headquartered in an unsupported region is denied
     deny_incorporation: bool  # a customer incorporated in an unsupported region is denied
     deny_ip: bool  # requests from addresses in unsupported regions are denied
     review_possible_ownership: bool
     review_unresolved: bool
     review_contradictions: bool
+    max_list_age: float = DEFAULT_MAX_LIST_AGE  # days: a denying list loaded longer ago than this is stale
     source: str = ""  # the file the policy was read from
     text: str = field(default="", repr=False)  # the YAML as written, kept for reproducibility
     sha256: str = ""

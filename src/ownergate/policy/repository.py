@@ -1,4 +1,5 @@
-"""Installed policy versions: which version of a policy was in force on a date."""
+"""Installed policy versions: which version of a policy was in force on a date, and which policy
+the store runs under (``ownergate policy activate``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ownergate.errors import ConflictError, NotFoundError
+from ownergate import audit
+from ownergate.errors import ConflictError, NotFoundError, PolicyError
 from ownergate.policy.loader import parse_policy, read_policy, shipped_names
 from ownergate.policy.model import Policy
 from ownergate.store import Store, Transaction
@@ -78,4 +80,54 @@ def policy_in_force(tx: Transaction, name: str, on: date, known_lists: Collectio
         if policy.effective_from > on:
             raise NotFoundError(f"policy {name!r} takes effect on {policy.effective_from}, after {on.isoformat()}")
         return policy
-    raise NotFoundError(f"no policy {name!r} is installed or shipped")
+    raise PolicyError(f"no policy {name!r} is installed or shipped (shipped: {', '.join(shipped_names())})")
+
+
+#: the policy a store decides under until one is activated
+DEFAULT_POLICY = "anthropic"
+
+
+@dataclass(frozen=True, slots=True)
+class ActivePolicy:
+    name: str
+    activated: bool  # False: nothing was activated, the default applies
+    activated_at: str | None = None
+    activated_by: str | None = None
+
+    def describe(self) -> str:
+        if not self.activated:
+            return f"{self.name} (the default: no policy activated; `ownergate policy activate NAME` sets one)"
+        return f"{self.name} (activated {self.activated_at} by {self.activated_by})"
+
+
+def active_policy(tx: Transaction) -> ActivePolicy:
+    """The policy the store decides under: the last one activated, else the default."""
+    row = tx.fetchone("SELECT name, activated_at, activated_by FROM policy_activations ORDER BY id DESC LIMIT 1")
+    if row is None:
+        return ActivePolicy(DEFAULT_POLICY, False)
+    return ActivePolicy(str(row[0]), True, str(row[1]), str(row[2]))
+
+
+def policy_name(tx: Transaction, name: str | None) -> str:
+    """``name`` when given, else the store's active policy."""
+    return name if name else active_policy(tx).name
+
+
+def activate(tx: Transaction, name: str, actor: str, now: datetime) -> bool:
+    """Make ``name`` (installed or shipped) the store's policy in force, audited in ``tx``.
+
+    False when it is already the active one. An unknown name is a :class:`PolicyError`.
+    """
+    known = {r[0] for r in tx.fetchall("SELECT DISTINCT name FROM policies")} | set(shipped_names())
+    if name not in known:
+        raise PolicyError(f"no policy {name!r} is installed or shipped (known: {', '.join(sorted(known))})")
+    current = active_policy(tx)
+    if current.activated and current.name == name:
+        return False
+    tx.execute(
+        "INSERT INTO policy_activations (name, activated_at, activated_by) VALUES (?, ?, ?)",
+        (name, now.isoformat(), actor),
+    )
+    details = {"from": current.name, "from_default": not current.activated, "to": name}
+    audit.append(tx, actor=actor, action="policy.activated", subject=f"policy:{name}", details=details)
+    return True

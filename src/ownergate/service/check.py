@@ -28,12 +28,12 @@ import time
 from typing import Any
 
 from ownergate.errors import InputError
-from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
+from ownergate.policy.countries import RegionList
 from ownergate.service.address import region_addresses
 from ownergate.service.geoip import country_of
 from ownergate.service.keys import KEY_PATTERN
 from ownergate.service.replica import Replica
-from ownergate.service.table import Entry
+from ownergate.service.table import Entry, default_ip_rule
 
 Reason = dict[str, Any]
 
@@ -74,30 +74,30 @@ UNKNOWN_KEY = refusal(403, "unknown-key", "no active API key has this value")
 class Checker:
     """Answers checks from a :class:`Replica`'s table, failing closed when it is too old."""
 
-    __slots__ = ("_regions_seen", "fail_closed", "max_staleness", "regions", "replica", "unsupported")
+    __slots__ = ("_countries_seen", "_reasons", "fail_closed", "max_staleness", "regions", "replica")
 
     def __init__(
         self,
         replica: Replica,
         max_staleness: float = 300.0,
         fail_closed: bool = True,
-        regions: UnsupportedRegions | None = None,
+        regions: RegionList | None = None,
     ) -> None:
         self.replica = replica
         self.max_staleness = max_staleness
         self.fail_closed = fail_closed
-        # The policy area's versioned list (the latest version). IP data is per country, so the
-        # sub-national regions in that list cannot be told apart by address.
-        self.regions = regions or unsupported_regions()
-        self.unsupported = frozenset(self.regions.countries)
-        self._regions_seen: dict[str, tuple[Reason | None]] = {}  # address as sent -> its region reason
+        # Each verdict carries its policy's IP rule (its region list, or None when the policy does
+        # not deny by address); this list applies only to keys with no customer. IP data is per
+        # country, so a sub-national region cannot be told apart by address.
+        self.regions = regions or default_ip_rule()
+        # address as sent -> (address, country) for the canonical address and every IPv4 address
+        # inside it (mapped, 6to4, NAT64, Teredo)
+        self._countries_seen: dict[str, tuple[tuple[str, str | None], ...]] = {}
+        self._reasons: dict[tuple[str, str, str], Reason | None] = {}  # (list, version, address) -> reason
 
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
         now = time.time() if now is None else now
-        broken = self.replica.broken
-        if broken is not None:  # whatever the staleness settings: the table's source is gone
-            return refusal(503, broken.code, f"{broken}: every check fails closed until it is back")
         if self.fail_closed and self.max_staleness > 0:
             age = self.replica.age(now)
             if age > self.max_staleness:
@@ -108,49 +108,64 @@ class Checker:
                     f"the decision table is {shown}, past the maximum staleness of {self.max_staleness:g} s",
                     {"max_staleness_seconds": self.max_staleness},
                 )
+        broken = self.replica.broken
+        if broken is not None:  # whatever the staleness settings: the table's source is gone
+            return refusal(503, broken.code, f"{broken}: every check fails closed until it is back")
         if not api_key:
             return MISSING_KEY
         if len(api_key) > 64 or not KEY_PATTERN.fullmatch(api_key):
             return MALFORMED_KEY
-        region = None
         if ip is not None:
             try:
-                region = self._region_reason(ip)
+                self._country(ip)  # a malformed address is refused whatever the key
             except InputError as exc:
                 return refusal(400, "invalid-ip", exc.message)
         found = self.replica.table.lookup(hashlib.sha256(api_key.encode()).digest())
         if found is None:
+            region = self._region_reason(self.regions, ip)
             return UNKNOWN_KEY if region is None else Verdict(403, "deny", None, (*UNKNOWN_KEY.reasons, region))
         customer, entry = found
-        return _verdict(customer, entry.at(now), region)
+        entry = entry.at(now)
+        return _verdict(customer, entry, self._region_reason(entry.ip_rule, ip))
 
-    def _region_reason(self, ip: str) -> Reason | None:
-        found = self._regions_seen.get(ip)
+    def _country(self, ip: str) -> tuple[tuple[str, str | None], ...]:
+        found = self._countries_seen.get(ip)
         if found is None:
-            found = self._regions_seen[ip] = self._region_of(ip)
-            if len(self._regions_seen) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
-                self._regions_seen.clear()
-        return found[0]
+            addresses = region_addresses(ip)  # InputError for a malformed address: never cached
+            found = self._countries_seen[ip] = tuple((address, country_of(address)) for address in addresses)
+            if len(self._countries_seen) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
+                self._countries_seen.clear()
+        return found
 
-    def _region_of(self, ip: str) -> tuple[Reason | None]:
-        # The canonical address and every IPv4 address inside it (mapped, 6to4, NAT64, Teredo);
-        # InputError for a malformed address, which is never cached.
-        addresses = region_addresses(ip)
-        for address in addresses:
-            country = country_of(address)
-            if country is None or country not in self.unsupported:
+    def _region_reason(self, regions: RegionList | None, ip: str | None) -> Reason | None:
+        """The ``ip-unsupported-region`` reason when the address's country is unsupported under
+        ``regions`` (None: the verdict's policy does not deny by address)."""
+        if regions is None or ip is None:
+            return None
+        key = (regions.list_name, regions.version, ip)
+        found = self._reasons.get(key, False)
+        if found is False:
+            if len(self._reasons) > _SEEN_ADDRESSES:  # bounded: forget everything, start again
+                self._reasons.clear()
+            found = self._reasons[key] = self._reason(regions, self._country(ip))
+        return found  # type: ignore[return-value]
+
+    @staticmethod
+    def _reason(regions: RegionList, found: tuple[tuple[str, str | None], ...]) -> Reason | None:
+        """The reason for the first address (the canonical one, then each IPv4 address inside it)
+        whose country ``regions`` does not support; None when there is none."""
+        for address, country in found:
+            if country is None or not regions.is_unsupported(country):
                 continue
-            evidence: dict[str, Any] = {"ip": address, "country": country, "regions_version": self.regions.version}
-            if address != addresses[0]:
-                evidence["address"] = addresses[0]  # the IPv6 address the IPv4 one was read from
-            return (
-                {
-                    "code": "ip-unsupported-region",
-                    "message": f"requests from {self.regions.name(country)} ({country}) are not supported",
-                    "evidence": evidence,
-                },
-            )
-        return (None,)
+            evidence: dict[str, Any] = {"ip": address, "country": country, **regions.cite()}
+            if address != found[0][0]:
+                evidence["address"] = found[0][0]  # the IPv6 address the IPv4 one was read from
+            return {
+                "code": "ip-unsupported-region",
+                "message": f"requests from {regions.name(country)} ({country}) are not supported",
+                "evidence": evidence,
+            }
+        return None
 
 
 def _verdict(customer: str, entry: Entry, region: Reason | None) -> Verdict:

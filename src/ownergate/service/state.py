@@ -6,6 +6,7 @@ import threading
 import time
 from typing import Any
 
+from ownergate.decisions.freshness import list_health
 from ownergate.service import geoip
 from ownergate.service.address import TrustedProxies
 from ownergate.service.check import Checker
@@ -13,6 +14,9 @@ from ownergate.service.metrics import Metrics
 from ownergate.service.replica import Replica
 from ownergate.settings import Settings
 from ownergate.store import Store, open_store
+
+#: how often /healthz looks at the lists again
+LISTS_CHECK_SECONDS = 10.0
 
 
 class ServiceState:
@@ -29,6 +33,8 @@ class ServiceState:
         self._started = False
         self._lock = threading.Lock()
         self._store: Store | None = None
+        self._lists_checked: tuple[float, tuple[str | None, list[dict[str, Any]]]] | None = None
+        self._health_store: Store | None = None
 
     def start(self) -> None:
         with self._lock:
@@ -42,9 +48,10 @@ class ServiceState:
             if self._started:
                 self.replica.stop()
                 self._started = False
-            if self._store is not None:
-                self._store.close()
-                self._store = None
+            for opened in (self._store, self._health_store):
+                if opened is not None:
+                    opened.close()
+            self._store = self._health_store = None
 
     def checker(self) -> Checker:
         if not self._started:
@@ -58,6 +65,25 @@ class ServiceState:
                 self._store = open_store(self.db_url, create=False)
             return self._store
 
+    def _lists_health(self) -> tuple[str | None, list[dict[str, Any]]]:
+        """The active policy and its ``lists-missing`` / ``list-stale`` reasons (checked at most
+        every ``LISTS_CHECK_SECONDS``); no reasons when the lists are fine, or when the store cannot
+        be read (the replica's own error says so)."""
+        now = time.monotonic()
+        if self._lists_checked is not None and now - self._lists_checked[0] < LISTS_CHECK_SECONDS:
+            return self._lists_checked[1]
+        try:
+            with self._lock:
+                if self._health_store is None:  # never migrates: /healthz must not recreate a lost schema
+                    self._health_store = open_store(self.db_url, migrate=False, create=False)
+                health_store = self._health_store
+            ref, reasons = list_health(health_store)
+            found: tuple[str | None, list[dict[str, Any]]] = (ref, [r.to_dict() for r in reasons])
+        except Exception:  # any store failure is the replica's to report, not the lists'
+            found = (None, [])
+        self._lists_checked = (now, found)
+        return found
+
     def health(self) -> dict[str, Any]:
         if not self._started:
             self.start()
@@ -65,14 +91,17 @@ class ServiceState:
         age = self.replica.age()
         stale = self.settings.fail_closed and self.settings.max_staleness > 0 and age > self.settings.max_staleness
         stale = stale or self.replica.broken is not None
+        policy, lists = self._lists_health()
         if stale:
             status = "stale"
-        elif self.replica.last_error:
+        elif self.replica.last_error or lists:
             status = "degraded"
         else:
             status = "ok"
         return {
             "status": status,
+            "policy": policy,
+            "lists": lists,
             "fail_closed": stale,
             "max_staleness_seconds": self.settings.max_staleness,
             "uptime_seconds": round(time.time() - self.started_at, 3),

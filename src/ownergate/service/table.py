@@ -3,6 +3,10 @@
 Built from :func:`ownergate.decisions.effective.effective_decisions` and the unrevoked keys. A
 verdict set by an override carries the override's expiry and the machine verdict beneath it, so the
 table honours the expiry at the very second it passes, with no database change and no reload.
+
+Each entry carries its IP rule: the region list of the policy the verdict was made under when that
+policy denies by address (``countries.deny_ip``), else None. A verdict whose policy version cannot
+be read back is given the default region list (failing closed).
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ownergate.decisions.effective import EffectiveDecision, effective_decision, effective_decisions
+from ownergate.errors import OwnergateError
+from ownergate.policy.countries import DEFAULT_REGIONS, RegionList, unsupported_regions
+from ownergate.policy.loader import parse_policy, read_policy, shipped_names
 from ownergate.service.keys import active_digests
 from ownergate.store import Store, Transaction
 
@@ -23,16 +30,22 @@ Reason = dict[str, Any]
 class Entry:
     """A customer's verdict, valid until ``until`` (epoch seconds) when an override set it."""
 
-    __slots__ = ("after", "allow", "decision", "reasons", "until")
+    __slots__ = ("after", "allow", "decision", "ip_rule", "reasons", "until")
 
     def __init__(
-        self, decision: str, reasons: Sequence[Reason], until: float | None = None, after: Entry | None = None
+        self,
+        decision: str,
+        reasons: Sequence[Reason],
+        until: float | None = None,
+        after: Entry | None = None,
+        ip_rule: RegionList | None = None,
     ) -> None:
         self.decision = decision
         self.allow = decision == "allow"
         self.reasons = tuple(reasons)
         self.until = until
         self.after = after
+        self.ip_rule = ip_rule  # the regions whose addresses this verdict's policy refuses; None: no IP rule
 
     def at(self, now: float) -> Entry:
         """The entry in force at ``now``: past an override's expiry, the verdict beneath it."""
@@ -42,10 +55,47 @@ class Entry:
         return entry
 
 
+def default_ip_rule() -> RegionList:
+    """The IP rule where no policy says otherwise: the default region list, as of today."""
+    return unsupported_regions(None, DEFAULT_REGIONS)
+
+
 NO_DECISION = Entry(
     "review",
     [{"code": "no-decision", "message": "the customer has no verdict yet", "evidence": {}}],
+    ip_rule=default_ip_rule(),
 )
+
+
+class IpRules:
+    """Each policy version's IP rule, read once per compile."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str], RegionList | None] = {}
+
+    def of(self, tx: Transaction, policy: str, version: str) -> RegionList | None:
+        key = (policy, version)
+        if key not in self._seen:
+            self._seen[key] = self._read(tx, policy, version)
+        return self._seen[key]
+
+    def known(self, policy: str, version: str) -> RegionList | None:
+        """The rule already read for a policy version (the default list for one never read)."""
+        return self._seen.get((policy, version), default_ip_rule())
+
+    @staticmethod
+    def _read(tx: Transaction, policy: str, version: str) -> RegionList | None:
+        try:
+            row = tx.fetchone("SELECT text FROM policies WHERE name = ? AND version = ?", (policy, version))
+            if row is not None:
+                found = parse_policy(row[0], f"{policy}@{version}", None)
+            elif policy in shipped_names() and read_policy(policy, None).version == version:
+                found = read_policy(policy, None)
+            else:
+                return default_ip_rule()  # a version that cannot be read back: fail closed
+        except OwnergateError:
+            return default_ip_rule()
+        return unsupported_regions(None, found.countries) if found.deny_ip else None
 
 
 class DecisionTable:
@@ -91,32 +141,42 @@ def _epoch(iso: str) -> float:
     return moment.timestamp()
 
 
-def _machine_entry(tx: Transaction, customer: str) -> Entry | None:
-    row = tx.fetchone("SELECT decision, reasons FROM decisions WHERE is_current = 1 AND customer_id = ?", (customer,))
-    return None if row is None else Entry(row[0], json.loads(row[1]))
-
-
-def _entry(tx: Transaction, found: EffectiveDecision) -> Entry:
-    if found.override_id is None or found.override_expires_at is None:
-        return Entry(found.decision, found.reasons)
-    return Entry(
-        found.decision, found.reasons, _epoch(found.override_expires_at), _machine_entry(tx, found.customer_id)
+def _machine_entry(tx: Transaction, customer: str, rules: IpRules) -> Entry | None:
+    row = tx.fetchone(
+        "SELECT decision, reasons, policy, policy_version FROM decisions WHERE is_current = 1 AND customer_id = ?",
+        (customer,),
     )
+    return None if row is None else Entry(row[0], json.loads(row[1]), ip_rule=rules.of(tx, row[2], row[3]))
+
+
+def _entry(tx: Transaction, found: EffectiveDecision, rules: IpRules) -> Entry:
+    ip_rule = rules.of(tx, found.policy, found.policy_version)
+    if found.override_id is None or found.override_expires_at is None:
+        return Entry(found.decision, found.reasons, ip_rule=ip_rule)
+    beneath = _machine_entry(tx, found.customer_id, rules)
+    return Entry(found.decision, found.reasons, _epoch(found.override_expires_at), beneath, ip_rule)
 
 
 def load_table(store: Store, now: datetime | None = None) -> DecisionTable:
     """Compile the whole table from the store."""
     moment = now or datetime.now(UTC)
     table = DecisionTable()
+    rules = IpRules()
+    with store.read() as tx:
+        for policy, version in tx.fetchall(
+            "SELECT DISTINCT policy, policy_version FROM decisions WHERE is_current = 1"
+        ):
+            rules.of(tx, policy, version)
     overridden = []
     for found in effective_decisions(store, moment):
         if found.override_id is None:
-            table.customers[found.customer_id] = Entry(found.decision, found.reasons)
+            rule = rules.known(found.policy, found.policy_version)
+            table.customers[found.customer_id] = Entry(found.decision, found.reasons, ip_rule=rule)
         else:
             overridden.append(found)
     with store.read() as tx:
         for found in overridden:
-            table.customers[found.customer_id] = _entry(tx, found)
+            table.customers[found.customer_id] = _entry(tx, found, rules)
         for digest, customer in active_digests(tx):
             table.add_key(digest, customer)
     return table
@@ -127,11 +187,12 @@ def refresh_customers(
 ) -> None:
     """Reload the verdicts and keys of ``customers`` into ``table`` in place."""
     moment = now or datetime.now(UTC)
+    rules = IpRules()
     with store.read() as tx:
         fresh = []
         for customer in customers:
             found = effective_decision(tx, customer, moment)
             digests = [d for d, _ in active_digests(tx, [customer])]
-            fresh.append((customer, None if found is None else _entry(tx, found), digests))
+            fresh.append((customer, None if found is None else _entry(tx, found, rules), digests))
     for customer, entry, digests in fresh:  # applied after the reads, so a failed read changes nothing
         table.replace(customer, entry, digests)

@@ -14,6 +14,7 @@ Customers' declared owners arrive in the same layout (source ``declaration``).
 from __future__ import annotations
 
 import csv
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +30,8 @@ from ownergate.errors import SourceFormatError
 from ownergate.ownership.columns import Blocks, StringColumn, codes, nonempty
 from ownergate.ownership.graph import EdgeKind, NodeKind, OwnershipGraph
 from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord
+from ownergate.policy.countries import known_code
+from ownergate.sources.registry import known_lists
 from ownergate.sources.text import text_problem
 
 ENTITY_COLUMNS = ("id", "name", "hq_country", "incorporation_country", "lists")
@@ -148,12 +151,53 @@ def read_entities(path: Path) -> EntityColumns:
                 )
             seen.add(nid)
     out = EntityColumns(ids, t["name"].combine_chunks(), _upper(t["hq_country"]), _upper(t["incorporation_country"]))
-    out.lists = {i: tuple(x.strip() for x in text.split(";") if x.strip()) for i, text in _sparse(t["lists"]).items()}
+    for column, values in (("hq_country", out.hq), ("incorporation_country", out.inc)):
+        _check_countries(path, column, values)
+    known = sorted(known_lists())
+    out.lists = {i: _list_ids(path, i, text, known) for i, text in _sparse(t["lists"]).items()}
     out.optional = {c: _sparse(t[c]) for c in ENTITY_OPTIONAL if c in t.column_names}
+    for column in ("nationality", "residence"):
+        for i, text in out.optional.get(column, {}).items():
+            for part in text.split(";"):
+                if part.strip() and known_code(part) is None:
+                    raise SourceFormatError(str(path), f"data row {i + 1}", _not_a_code(column, part.strip()))
     for i, kind in out.optional.get("kind", {}).items():
         if kind not in (NodeKind.COMPANY, NodeKind.PERSON):
             raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not company or person")
     return out
+
+
+def _not_a_code(column: str, value: str) -> str:
+    return f"{column} {value!r} is not an ISO 3166-1 alpha-2 country or ISO 3166-2 region code (such as CN or UA-43)"
+
+
+def _check_countries(path: Path, column: str, values: pa.Array) -> None:
+    """Every non-empty value of a country column is a code; else an error naming the first bad row."""
+    for value in pc.unique(values).to_pylist():
+        if value and known_code(value) is None:
+            k = int(pc.indices_nonzero(pc.equal(values, value)).to_numpy()[0])
+            raise SourceFormatError(str(path), f"data row {k + 1}", _not_a_code(column, value))
+
+
+def _list_ids(path: Path, i: int, text: str, known: list[str]) -> tuple[str, ...]:
+    """The ``;``-separated list ids of one row, each a known list (``us-ofac-sdn``, or with a program:
+    ``us-ofac-sdn:SDGT``); a comma, an unknown or misspelt id is an error naming the row."""
+    where = f"data row {i + 1}"
+    if "," in text or "|" in text:
+        raise SourceFormatError(
+            str(path), where, f"lists {text!r}: separate list ids with ';' (us-ofac-sdn;eu-fsf), not ',' or '|'"
+        )
+    out = []
+    for token in (x.strip() for x in text.split(";")):
+        if not token:
+            continue
+        base = token.split(":", 1)[0]
+        if base not in known:
+            close = difflib.get_close_matches(base.lower(), known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise SourceFormatError(str(path), where, f"lists: unknown list id {token!r}{hint}; known: docs/lists.md")
+        out.append(token)
+    return tuple(out)
 
 
 def _indices(
