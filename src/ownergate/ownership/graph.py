@@ -47,6 +47,7 @@ class EdgeKind(IntEnum):
 class NodeKind(StrEnum):
     COMPANY = "company"
     PERSON = "person"
+    STATE = "state"  # a state or state body (BODS state/stateBody, FtM PublicBody, a government)
 
 
 _NO_DATE = np.datetime64("NaT", "D")
@@ -65,6 +66,8 @@ class View:
     hi: FloatArray  # the known upper bound (0 likewise)
     unk: BoolArray  # True when some folded edge is control of unknown size
     rep: IntArray  # a raw edge index that carries this view edge (for its source record)
+    members: IntArray  # the raw edges folded into each view edge, grouped: view edge k is members[member_ptr[k]:member_ptr[k+1]]
+    member_ptr: IntArray  # len(src) + 1
     out_ptr: IntArray  # n + 1
     in_ptr: IntArray  # n + 1
     in_order: IntArray  # view edge indices sorted by dst
@@ -76,6 +79,10 @@ class View:
     def in_edges(self, nodes: IntArray | Int32Array) -> IntArray:
         """All view edge indices entering ``nodes``, concatenated."""
         return self.in_order[_gather(self.in_ptr, nodes)]
+
+    def raw_edges(self, e: int) -> list[int]:
+        """Every raw edge folded into view edge ``e`` (one when nothing was folded)."""
+        return self.members[self.member_ptr[e] : self.member_ptr[e + 1]].tolist()
 
 
 def _gather(ptr: IntArray, nodes: IntArray | Int32Array) -> IntArray:
@@ -348,8 +355,10 @@ class OwnershipGraph:
             unk = np.logical_or.reduceat(unk, starts)
             src, dst = src[starts], dst[starts]
             rep = raw[starts]
+            member_ptr = np.append(starts, len(raw)).astype(np.int64)
         else:
             rep = raw
+            member_ptr = np.arange(len(raw) + 1, dtype=np.int64)
         in_order = _bucket_order(dst, src, n, sort_cols=False)
         return View(
             n=n,
@@ -359,6 +368,8 @@ class OwnershipGraph:
             hi=hi,
             unk=unk,
             rep=rep,
+            members=raw,
+            member_ptr=member_ptr,
             out_ptr=_ptr(src, n),
             in_ptr=_ptr(dst[in_order], n),
             in_order=in_order,
