@@ -25,7 +25,7 @@ from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import get_rule
 from ownergate.policy.countries import UnsupportedRegions, unsupported_regions
-from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
+from ownergate.policy.model import OwnershipRule, Policy
 from ownergate.sources.model import Identifier
 
 SHARE_TOLERANCE = 1e-9
@@ -425,15 +425,4 @@ def _known_stakes(graph: OwnershipGraph, customers: Sequence[Customer], nodes: d
 
 
 def _rule(policy: Policy, setting: OwnershipRule) -> Any:
-    overrides: dict[str, object] = {}
-    if setting.lists is not None:
-        overrides["seed_lists"] = setting.lists
-    if setting.threshold is not None:
-        overrides["threshold"] = setting.threshold
-    if setting.strict is not None:
-        overrides["strict"] = setting.strict
-    if policy.unknown_control is UnknownControl.MAJORITY:
-        overrides["unknown_lower"] = 1.0
-    elif policy.unknown_control is UnknownControl.IGNORE:
-        overrides["unknown_upper"] = 0.0
-    return get_rule(setting.rule, **overrides)
+    return get_rule(setting.rule, **setting.overrides(policy.unknown_control))

@@ -66,8 +66,9 @@ class View:
     hi: FloatArray  # the known upper bound (0 likewise)
     unk: BoolArray  # True when some folded edge is control of unknown size
     rep: IntArray  # a raw edge index that carries this view edge (for its source record)
-    members: IntArray  # the raw edges folded into each view edge, grouped: view edge k is members[member_ptr[k]:member_ptr[k+1]]
-    member_ptr: IntArray  # len(src) + 1
+    members: IntArray  # the raw edges folded into each view edge, grouped by view edge
+
+    member_ptr: IntArray  # view edge k folds members[member_ptr[k] : member_ptr[k + 1]]
     out_ptr: IntArray  # n + 1
     in_ptr: IntArray  # n + 1
     in_order: IntArray  # view edge indices sorted by dst
@@ -82,7 +83,8 @@ class View:
 
     def raw_edges(self, e: int) -> list[int]:
         """Every raw edge folded into view edge ``e`` (one when nothing was folded)."""
-        return self.members[self.member_ptr[e] : self.member_ptr[e + 1]].tolist()
+        found: list[int] = self.members[self.member_ptr[e] : self.member_ptr[e + 1]].tolist()
+        return found
 
 
 def _gather(ptr: IntArray, nodes: IntArray | Int32Array) -> IntArray:
