@@ -48,6 +48,7 @@ class NodeKind(StrEnum):
     COMPANY = "company"
     PERSON = "person"
     STATE = "state"  # a state or state body (BODS state/stateBody, FtM PublicBody, a government)
+    ARRANGEMENT = "arrangement"  # a joint holding or other arrangement (BODS arrangement): its members hold it jointly
 
 
 _NO_DATE = np.datetime64("NaT", "D")

@@ -134,11 +134,13 @@ class IncrementalResolver:
         self.exempt: list[bool] = res.exempt[0].tolist()
         self.undetermined: list[bool] = res.exempt[1].tolist()
         view = res.view
+        joint = self.rule.joint(graph)
+        self.joint: list[bool] = joint.tolist() if joint is not None else [False] * graph.n  # members hold all of it
         self.out: Out = [{} for _ in self.ids]
         for s, d, lo, hi, unk in zip(
             view.src.tolist(), view.dst.tolist(), view.lo.tolist(), view.hi.tolist(), view.unk.tolist(), strict=True
         ):
-            self.out[s][d] = (lo, hi, unk)
+            self.out[s][d] = (1.0, 1.0, False) if self.joint[d] else (lo, hi, unk)
         self._before: dict[int, int] = {}  # status codes before the current edit, of nodes it may flip
         self._fresh: list[int] = []  # nodes the current edit added (clear before it)
         self.state = self._state(res)
@@ -203,6 +205,7 @@ class IncrementalResolver:
             self.seeds_hi.append(self.new_maybe)
             self.exempt.append(False)
             self.undetermined.append(True)
+            self.joint.append(False)
             self.out.append({})
             self.state.grow()
             self._fresh.append(i)
@@ -255,6 +258,8 @@ class IncrementalResolver:
         return self.rule.method is Method.AGGREGATE or not self.in_force or not any(self.maybe)
 
     def _set(self, u: int, v: int, share: Share | None) -> set[str]:
+        if share is not None and self.joint[v]:
+            share = (1.0, 1.0, False)
         old = self.out[u].get(v)
         if share is None:
             del self.out[u][v]

@@ -154,7 +154,8 @@ def resolve(
     day = as_of or datetime.now(UTC).date()
     view = graph.view(r.kinds, day)
     mask, possible = _seed_masks(graph, r, seeds, day, maybe)
-    w_lo, w_hi = fixpoint.weights(view, r, upper=False), fixpoint.weights(view, r, upper=True)
+    joint = r.joint(graph)
+    w_lo, w_hi = fixpoint.weights(view, r, False, joint), fixpoint.weights(view, r, True, joint)
     in_force = r.in_force(day)
     if not in_force:
         lower = fixpoint.seed_only(graph.n, mask)

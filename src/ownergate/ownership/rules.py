@@ -75,6 +75,7 @@ class Rule:
     seed_states: frozenset[str] = frozenset()  # seeds: states and state bodies of these countries
     exempt_countries: frozenset[str] = frozenset()  # owned entities of these countries are never restricted by it
     review_at: float | None = None  # a stake at or above this (below the threshold) is possible (review)
+    joint_in_full: bool = False  # each joint holder of an arrangement counts as holding all of it
     kinds: frozenset[EdgeKind] = frozenset({EdgeKind.SHARES, EdgeKind.CONTROL})
     unknown_lower: float = 0.0  # what control of unknown size counts for under the lower bounds
     unknown_upper: float = 1.0  # ... and under the upper bounds (1.0: a majority)
@@ -144,6 +145,13 @@ class Rule:
         codes = [i for i, c in enumerate(graph.country_codes) if c and c.split("-")[0] in self.exempt_countries]
         exempt = np.isin(own, np.array(codes, np.int16)) if codes else none
         return exempt, own == 0
+
+    def joint(self, graph: OwnershipGraph) -> BoolArray | None:
+        """The arrangements (joint holdings) whose members each count as holding all of them, or None."""
+        if not self.joint_in_full or graph.node_kind is None:
+            return None
+        mask = np.fromiter((k == NodeKind.ARRANGEMENT for k in graph.node_kind), np.bool_, count=graph.n)
+        return mask if mask.any() else None
 
     def matches_list(self, token: str) -> bool:
         for wanted in self.seed_lists:
@@ -335,6 +343,7 @@ RULES: dict[str, Rule] = {
             seed_lists=("uk-sanctions",),
             kinds=_SHARES_VOTING,
             unknown_lower=1.0,
+            joint_in_full=True,
             description="UK: more than 50% of shares or voting rights held by one designated person, directly "
             "or through companies that person controls, joint holdings attributed to each joint holder; "
             "not aggregated across designated persons; control (board appointment) restricts",

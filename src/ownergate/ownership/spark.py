@@ -163,7 +163,8 @@ def resolve_spark(
     own = spark is None
     spark = spark or session()
     try:
-        w_lo, w_hi = fixpoint.weights(view, r, upper=False), fixpoint.weights(view, r, upper=True)
+        joint = r.joint(graph)
+        w_lo, w_hi = fixpoint.weights(view, r, False, joint), fixpoint.weights(view, r, True, joint)
         rows = list(zip(view.src.tolist(), view.dst.tolist(), w_lo.tolist(), w_hi.tolist(), strict=True))
         edges = spark.createDataFrame(rows, "src long, dst long, w_lo double, w_hi double").localCheckpoint()
         seed_df = spark.createDataFrame([(int(i),) for i in np.flatnonzero(mask)], "node long")

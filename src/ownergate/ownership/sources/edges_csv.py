@@ -1,7 +1,7 @@
 """ownergate's own CSV contract: ``E.csv`` (entities) and ``X.csv`` (edges).
 
 - ``E.csv``: ``id,name,hq_country,incorporation_country,lists`` (lists ``;``-separated list ids);
-  optional ``kind`` (company/person), ``nationality``, ``residence``.
+  optional ``kind`` (company/person/state/arrangement), ``nationality``, ``residence``.
 - ``X.csv``: ``owner_id,owned_id,share_min,share_max`` as fractions in [0, 1]; an exact share has
   min = max; both empty means control of unknown size. Optional ``kind`` (shares/voting/control),
   ``source``, ``source_record``, ``valid_from``, ``valid_to`` (ISO dates).
@@ -116,8 +116,9 @@ def read_entities(path: Path) -> EntityColumns:
     out.lists = {i: tuple(x.strip() for x in text.split(";") if x.strip()) for i, text in _sparse(t["lists"]).items()}
     out.optional = {c: _sparse(t[c]) for c in ENTITY_OPTIONAL if c in t.column_names}
     for i, kind in out.optional.get("kind", {}).items():
-        if kind not in (NodeKind.COMPANY, NodeKind.PERSON):
-            raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not company or person")
+        if kind not in tuple(NodeKind):
+            known = ", ".join(k.value for k in NodeKind)
+            raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not one of {known}")
     return out
 
 
