@@ -90,7 +90,10 @@ class Evidence:
         lines = [head]
         for e in self.edges:
             who = f"({e.owner_seed})" if e.owner_seed else "(restricted through its owners)"
-            src = f" [source: {e.source}]" if e.source else ""
+            if len(e.sources) > 1:
+                src = f" [sources: {'; '.join(e.sources)}; counted: {e.source}]"
+            else:
+                src = f" [source: {e.source}]" if e.source else ""
             lines.append(f"{'  ' * e.depth}{e.owned_name} <- {e.share_text()} {e.owner_name} {who}{src}")
         if self.truncated:
             lines.append(f"... (more than {MAX_EDGES} edges)")

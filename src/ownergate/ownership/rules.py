@@ -128,6 +128,7 @@ class Rule:
             maybe |= unknown
         if self.seed_states:
             mask |= _state_seeds(graph, self.seed_states)
+            maybe |= _states(graph) & (graph.hq_code == 0) & (graph.inc_code == 0)  # a state of unknown country
         if self.seed_lists:
             for i, tokens in graph.lists.items():
                 if any(self.matches_list(t) for t in tokens):
@@ -256,6 +257,12 @@ def _persons(graph: OwnershipGraph) -> npt.NDArray[np.int64]:
     if graph.node_kind is None:
         return np.zeros(0, np.int64)
     return np.array([i for i, k in enumerate(graph.node_kind) if k == NodeKind.PERSON], np.int64)
+
+
+def _states(graph: OwnershipGraph) -> BoolArray:
+    if graph.node_kind is None:
+        return np.zeros(graph.n, np.bool_)
+    return np.fromiter((k == NodeKind.STATE for k in graph.node_kind), np.bool_, count=graph.n)
 
 
 def _state_seeds(graph: OwnershipGraph, countries: frozenset[str], nodes: list[int] | None = None) -> BoolArray:
