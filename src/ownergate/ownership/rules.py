@@ -72,6 +72,7 @@ class Rule:
     seed_lists: tuple[str, ...] = ()  # list ids; "us-ofac-sdn:SDGT" matches that program only
     seed_unsupported_hq: bool = False  # seeds: parties of an unsupported region (HQ, else incorporation)
     persons: PersonCountry = PersonCountry.EITHER  # which of a person's countries count (country seeds)
+    lists_unavailable: tuple[str, ...] = ()  # seed lists that could not be read: every party is a possible seed
     seed_states: frozenset[str] = frozenset()  # seeds: states and state bodies of these countries
     exempt_countries: frozenset[str] = frozenset()  # owned entities of these countries are never restricted by it
     review_at: float | None = None  # a stake at or above this (below the threshold) is possible (review)
@@ -133,6 +134,8 @@ class Rule:
             for i, tokens in graph.lists.items():
                 if any(self.matches_list(t) for t in tokens):
                     mask[i] = True
+            if any(self.matches_list(t) for t in self.lists_unavailable):
+                maybe[:] = True  # a list the rule seeds from is missing: anyone could be on it
         return mask, maybe & ~mask
 
     def exemption(self, graph: OwnershipGraph) -> tuple[BoolArray, BoolArray]:
@@ -180,13 +183,21 @@ class Rule:
     def unknown_reason(self, graph: OwnershipGraph, i: int) -> str:
         """Why node ``i`` is a possible seed: the facts that are missing."""
         kind = graph.node_kind[i] if graph.node_kind is not None else None
-        if kind == NodeKind.PERSON:
-            wanted = {
-                PersonCountry.EITHER: "nationality and residence",
-                PersonCountry.NATIONALITY: "nationality",
-                PersonCountry.RESIDENCE: "residence",
-            }.get(self.persons, "country")
-            return f"country unknown: no {wanted} recorded (possibly of an unsupported region)"
+        unavailable = [t for t in self.lists_unavailable if self.matches_list(t)]
+        if unavailable:
+            return f"list unavailable: {', '.join(unavailable)} could not be read (possibly listed)"
+        if kind == NodeKind.PERSON and self.seed_unsupported_hq:
+            missing = [
+                fact
+                for fact, values, counted in (
+                    ("nationality", graph.nationality, self.persons is not PersonCountry.RESIDENCE),
+                    ("residence", graph.residence, self.persons is not PersonCountry.NATIONALITY),
+                )
+                if counted and not values.get(i)
+            ]
+            return f"country unknown: no {' and no '.join(missing)} recorded (possibly of an unsupported region)"
+        if kind == NodeKind.STATE and not self.seed_unsupported_hq:
+            return "country unknown: a state or state body of no recorded country (possibly a blocked government)"
         return "country unknown: no headquarters or incorporation country recorded (possibly of an unsupported region)"
 
 
@@ -236,9 +247,13 @@ def node_countries(graph: OwnershipGraph, persons: PersonCountry) -> tuple[npt.N
                 code = values.get(i)
                 if code:
                     codes[row, i] = lookup.get(code.strip().upper(), _add_code(graph, lookup, code))
-        none = (codes[0, person_idx] == 0) & (codes[1, person_idx] == 0)
+        nat_missing, res_missing = codes[0, person_idx] == 0, codes[1, person_idx] == 0
+        none = nat_missing & res_missing
+        declared = none & (company[person_idx] > 0)  # a declared owner's one country stands for both
         codes[0, person_idx] = np.where(none, company[person_idx], codes[0, person_idx])
-        unknown[person_idx] = (codes[0, person_idx] == 0) & (codes[1, person_idx] == 0)
+        # either country could make the person a party of an unsupported region: either one missing is unknown
+        missing = (nat_missing | res_missing) if persons is PersonCountry.EITHER else none
+        unknown[person_idx] = missing & ~declared
         if persons is PersonCountry.IGNORED:
             codes[:, person_idx] = 0
             unknown[person_idx] = False
