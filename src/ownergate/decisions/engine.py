@@ -208,6 +208,8 @@ class Book:
                     f"{customer.name}: restricted owners may hold up to {pct_range(res.share_max[i], res.share_max[i])}"
                     f" under rule {setting.rule} ({evidence.threshold} restricts)"
                 )
+                if evidence.possible_because:
+                    message += "; possible because " + "; ".join(evidence.possible_because)
             else:
                 continue
             data = evidence.to_dict()
