@@ -81,8 +81,8 @@ def test_spark_matches_numpy_with_review_tier_and_exemption(spark: Any) -> None:
     cases = [
         *CASES,
         (
-            ["x+us-bis-entity;us-ofac-sdn", "us:US", "de:DE", "u:?"],
-            [("x", "us", 1.0), ("us", "de", 1.0), ("x", "u", 0.3)],
+            ["x+us-bis-entity;us-ofac-sdn", "us:US", "de:DE", "u:?", "v:?"],
+            [("x", "us", 1.0), ("us", "de", 1.0), ("x", "u", 0.6), ("x", "v", 0.3)],
         ),
     ]
     g = disjoint_union(cases)

@@ -145,6 +145,7 @@ class OwnershipGraph:
 
     __slots__ = (
         "_index",
+        "_kinds",
         "_views",
         "country_codes",
         "dated",
@@ -188,6 +189,7 @@ class OwnershipGraph:
     residence: dict[int, str]
     _index: Mapping[str, int] | None  # built on first use; a dict, or a ChainMap over another graph's
     _views: dict[tuple[frozenset[int], date | None], View]
+    _kinds: dict[str, BoolArray]  # node kind -> mask, built on first use
 
     def __init__(self) -> None:
         raise TypeError("build an OwnershipGraph with OwnershipGraph.from_edges(...)")
@@ -226,6 +228,7 @@ class OwnershipGraph:
         g.node_ids = node_ids if isinstance(node_ids, Sequence) else list(node_ids)  # columns stay columns
         g._index = None
         g._views = {}
+        g._kinds = {}
         g.owner = np.ascontiguousarray(owner_idx, dtype=np.int32)
         g.owned = np.ascontiguousarray(owned_idx, dtype=np.int32)
         m = len(g.owner)
@@ -303,6 +306,17 @@ class OwnershipGraph:
             return self.index[node_id]
         except KeyError:
             raise NotFoundError(f"no node {node_id!r} in the ownership graph") from None
+
+    def kind_mask(self, kind: str) -> BoolArray:
+        """Which nodes are of ``kind`` (all False when kinds are not recorded), cached."""
+        found = self._kinds.get(kind)
+        if found is None:
+            if self.node_kind is None:
+                found = np.zeros(self.n, np.bool_)
+            else:
+                found = np.fromiter((k == kind for k in self.node_kind), np.bool_, count=self.n)
+            self._kinds[kind] = found
+        return found
 
     def name(self, i: int) -> str:
         return (self.names[i] if self.names is not None else None) or self.node_ids[i]

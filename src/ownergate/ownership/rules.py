@@ -152,9 +152,9 @@ class Rule:
 
     def joint(self, graph: OwnershipGraph) -> BoolArray | None:
         """The arrangements (joint holdings) whose members each count as holding all of them, or None."""
-        if not self.joint_in_full or graph.node_kind is None:
+        if not self.joint_in_full:
             return None
-        mask = np.fromiter((k == NodeKind.ARRANGEMENT for k in graph.node_kind), np.bool_, count=graph.n)
+        mask = graph.kind_mask(NodeKind.ARRANGEMENT)
         return mask if mask.any() else None
 
     def matches_list(self, token: str) -> bool:
@@ -227,13 +227,14 @@ def party_countries(graph: OwnershipGraph, i: int, persons: PersonCountry) -> li
 def node_countries(graph: OwnershipGraph, persons: PersonCountry) -> tuple[npt.NDArray[np.int16], BoolArray]:
     """Each party's country codes as rows of ``graph.country_codes`` positions (0: none), and which parties
     have no country at all. Companies, states and parties of unstated kind: headquarters, else
-    incorporation. Persons: nationality and/or residence as ``persons`` says (a declared owner's one
+    incorporation; an arrangement (a joint holding) has no country of its own, its members do. Persons: nationality and/or residence as ``persons`` says (a declared owner's one
     country when neither is recorded)."""
-    company = np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code)
+    arrangement = graph.kind_mask(NodeKind.ARRANGEMENT)  # an arrangement is its members
+    company = np.where(arrangement, 0, np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code))
     codes = np.zeros((2, graph.n), np.int16)
     codes[0] = company
     person_idx = _persons(graph)
-    unknown = company == 0
+    unknown = (company == 0) & ~arrangement
     if person_idx.size:
         codes[0, person_idx] = 0
         lookup = {c: k for k, c in enumerate(graph.country_codes)}
@@ -269,29 +270,22 @@ def _add_code(graph: OwnershipGraph, lookup: dict[str, int], code: str) -> int:
 
 
 def _persons(graph: OwnershipGraph) -> npt.NDArray[np.int64]:
-    if graph.node_kind is None:
-        return np.zeros(0, np.int64)
-    return np.array([i for i, k in enumerate(graph.node_kind) if k == NodeKind.PERSON], np.int64)
+    return np.flatnonzero(graph.kind_mask(NodeKind.PERSON))
 
 
 def _states(graph: OwnershipGraph) -> BoolArray:
-    if graph.node_kind is None:
-        return np.zeros(graph.n, np.bool_)
-    return np.fromiter((k == NodeKind.STATE for k in graph.node_kind), np.bool_, count=graph.n)
+    return graph.kind_mask(NodeKind.STATE)
 
 
 def _state_seeds(graph: OwnershipGraph, countries: frozenset[str], nodes: list[int] | None = None) -> BoolArray:
     """Which of ``nodes`` (default: all) are states or state bodies of ``countries``."""
-    kinds = graph.node_kind
-    idx = range(graph.n) if nodes is None else nodes
-    out = np.zeros(len(idx), np.bool_)
-    if kinds is None:
-        return out
-    for k, i in enumerate(idx):
-        if kinds[i] == NodeKind.STATE:
-            country = (graph.hq(i) or graph.incorporation(i) or "").split("-")[0]
-            out[k] = country in countries
-    return out
+    idx = np.arange(graph.n) if nodes is None else np.array(nodes, np.int64)
+    states = _states(graph)[idx]
+    if not states.any():
+        return states
+    own = np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code)[idx]
+    codes = [k for k, c in enumerate(graph.country_codes) if c and c.split("-")[0] in countries]
+    return states & np.isin(own, np.array(codes, np.int16)) if codes else np.zeros(len(idx), np.bool_)
 
 
 _SHARES = frozenset({EdgeKind.SHARES, EdgeKind.CONTROL})
