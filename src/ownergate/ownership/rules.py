@@ -227,8 +227,9 @@ def party_countries(graph: OwnershipGraph, i: int, persons: PersonCountry) -> li
 def node_countries(graph: OwnershipGraph, persons: PersonCountry) -> tuple[npt.NDArray[np.int16], BoolArray]:
     """Each party's country codes as rows of ``graph.country_codes`` positions (0: none), and which parties
     have no country at all. Companies, states and parties of unstated kind: headquarters, else
-    incorporation; an arrangement (a joint holding) has no country of its own, its members do. Persons: nationality and/or residence as ``persons`` says (a declared owner's one
-    country when neither is recorded)."""
+    incorporation; an arrangement (a joint holding) has no country of its own, its members do.
+    Persons: nationality and/or residence as ``persons`` says (a declared owner's one country when
+    neither is recorded)."""
     arrangement = graph.kind_mask(NodeKind.ARRANGEMENT)  # an arrangement is its members
     company = np.where(arrangement, 0, np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code))
     codes = np.zeros((2, graph.n), np.int16)
