@@ -188,6 +188,7 @@ def check_own_seeds(
         folded[(u, v)] = s
     g = graph(nodes, [(f"n{u}", f"n{v}", s) for (u, v), s in folded.items()])  # type: ignore[misc]
     inc = IncrementalResolver(g, rule)  # type: ignore[arg-type]
+    inc._recompute = full_recompute_not_expected  # type: ignore[method-assign]
     before = inc.statuses()
     for op in ops:
         changed = apply(inc, op)

@@ -11,8 +11,9 @@ Every rule is updated in place; each edit touches only what it can change:
   change with everything outside it held fixed (a cone larger than a few percent of the graph
   falls back to a full recompute).
 
-Parties of unknown country are seeds of a country rule under the upper bounds only (an aggregate
-rule's upper frontier reads its own seed flags; the other methods recompute while any exist),
+Parties of unknown country are seeds of a country rule under the upper bounds only (the upper
+frontier and the upper look-through values read their own seed flags; the per-owner rule, which
+seeds by list only, recomputes while any exist),
 and a node an edit adds is such a party when the rule seeds by country and the seeds were not
 given. The review tier and a rule's exempt entities (BIS: U.S. entities) are applied to the live
 codes as :func:`~ownergate.ownership.ranges.combine` applies them to a full result.
@@ -131,6 +132,7 @@ class IncrementalResolver:
         self.maybe: list[bool] = res.maybe.tolist()  # parties of unknown country: seeds under the upper bounds
         self.seeds_hi: list[bool] = (res.seeds | res.maybe).tolist()
         self.new_maybe = seeds is None and self.rule.seed_unsupported_hq  # a node an edit adds is of unknown country
+        self.any_maybe = bool(res.maybe.any())
         self.exempt: list[bool] = res.exempt[0].tolist()
         self.undetermined: list[bool] = res.exempt[1].tolist()
         view = res.view
@@ -153,7 +155,9 @@ class IncrementalResolver:
             return _Aggregate(rule, self.out, self.seeds, self.seeds_hi, res, note)
         if rule.method is Method.PER_OWNER:
             return PerOwner(rule, self.out, self.seeds, note)
-        return LiveLookthrough(rule, self.out, self.seeds, (res.lower.stake.tolist(), res.upper.stake.tolist()), note)
+        return LiveLookthrough(
+            rule, self.out, self.seeds, (res.lower.stake.tolist(), res.upper.stake.tolist()), note, self.seeds_hi
+        )
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -202,6 +206,7 @@ class IncrementalResolver:
             self.ids.append(node_id)
             self.seeds.append(False)
             self.maybe.append(self.new_maybe)
+            self.any_maybe |= self.new_maybe
             self.seeds_hi.append(self.new_maybe)
             self.exempt.append(False)
             self.undetermined.append(True)
@@ -255,7 +260,7 @@ class IncrementalResolver:
 
     def _exact(self) -> bool:
         """Whether the live state follows possible seeds itself (else each edit recomputes while any exist)."""
-        return self.rule.method is Method.AGGREGATE or not self.in_force or not any(self.maybe)
+        return self.rule.method is not Method.PER_OWNER or not self.in_force or not self.any_maybe
 
     def _set(self, u: int, v: int, share: Share | None) -> set[str]:
         if share is not None and self.joint[v]:
