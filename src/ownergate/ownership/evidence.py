@@ -48,6 +48,7 @@ class EvidenceEdge:
     owner_seed: str  # why the owner is a seed ("HQ China, unsupported region"); "" if not a seed
     depth: int  # 0 for the node's own owners, 1 for theirs ...
     sources: list[str] = field(default_factory=list)  # every row folded into this edge
+    note: str = ""  # how the rule counts the edge, when not as its share ("joint holder: counts in full")
 
     def share_text(self) -> str:
         if self.share_min is None or self.share_max is None:
@@ -94,7 +95,8 @@ class Evidence:
                 src = f" [sources: {'; '.join(e.sources)}; counted: {e.source}]"
             else:
                 src = f" [source: {e.source}]" if e.source else ""
-            lines.append(f"{'  ' * e.depth}{e.owned_name} <- {e.share_text()} {e.owner_name} {who}{src}")
+            note = f" [{e.note}]" if e.note else ""
+            lines.append(f"{'  ' * e.depth}{e.owned_name} <- {e.share_text()} {e.owner_name} {who}{src}{note}")
         if self.truncated:
             lines.append(f"... (more than {MAX_EDGES} edges)")
         lines += [f"possible because: {why}" for why in self.possible_because]
@@ -249,7 +251,13 @@ def _edge(res: Resolution, e: int, u: int, v: int, depth: int, upper: bool) -> E
         owner_seed=owner_seed,
         depth=depth,
         sources=[s for s in (g.source(m) for m in members) if s],
+        note="joint holder: counts as holding all of it" if _joint(res, v) else "",
     )
+
+
+def _joint(res: Resolution, v: int) -> bool:
+    joint = res.rule.joint(res.graph)
+    return joint is not None and bool(joint[v])
 
 
 def _carrier(g: Any, members: list[int], upper: bool) -> int:
