@@ -34,7 +34,7 @@ def test_declared_owners_count_by_the_country_they_give(store: Store, tmp_path: 
     verdicts = {cid: decide(store, cid, "anthropic", as_of=NOW) for cid in ("inc-cn", "no-country", "small", "person")}
     assert verdicts["inc-cn"].decision.value == "deny"  # incorporated in China, no HQ declared
     path = next(r for r in verdicts["inc-cn"].reasons if r.code.value == "owned-by-unsupported-region")
-    assert "incorporated in (no HQ recorded) China" in path.data["path"]
+    assert "incorporated in (no HQ recorded) China" in path.evidence["path"]
     assert verdicts["no-country"].decision.value == "review"  # 80% held by an owner of unknown country
     reason = next(r for r in verdicts["no-country"].reasons if r.code.value == "possible-ownership")
     assert "country unknown" in reason.message

@@ -361,7 +361,7 @@ def prepare(
             extra.add_node(
                 owner_id,
                 owner.name,
-                owner.hq_country or owner.country,
+                owner.hq_country,  # the rules fall back to the incorporation country, and say so
                 owner.country,
                 _listed(owner_hits, policy.deny_at),
                 owner.owner_type,
