@@ -10,8 +10,8 @@ import pytest
 
 from ownergate.errors import SourceFormatError
 from ownergate.ownership import EdgeKind, OwnershipGraph, Status, cone, get_rule, resolve
+from ownergate.ownership.parties import PersonCountry
 from ownergate.ownership.repository import load_graph, load_ownership
-from ownergate.ownership.rules import PersonCountry
 from ownergate.ownership.sources.formats import detect, parse_file
 from ownergate.ownership.sources.records import Parsed
 from ownergate.store import Store

@@ -113,7 +113,7 @@ def test_versions_in_force(store: Store) -> None:
 
 def test_rule_entries_set_review_tier_control_and_persons() -> None:
     from ownergate.ownership import get_rule
-    from ownergate.ownership.rules import PersonCountry
+    from ownergate.ownership.parties import PersonCountry
     from ownergate.policy.model import UnknownControl
 
     text = GOOD.replace(

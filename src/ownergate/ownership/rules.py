@@ -7,7 +7,7 @@ unknown size counts under the lower and upper bounds, an optional review tier be
 threshold, which owned entities the rule cannot restrict (BIS: U.S. entities), and when the
 rule is in force. ``docs/ownership.md`` states each built-in rule with its cases.
 
-A party's country (:func:`node_countries`): a company's or state's headquarters, else its
+A party's country (``ownership/parties.py``): a company's or state's headquarters, else its
 incorporation country; a person's nationality and residence as :class:`PersonCountry` says. A
 party whose country is unknown is a *possible* seed of a country rule: it is a seed under the
 upper bounds only, so what it could carry over the threshold is ``possible`` (review), never
@@ -21,23 +21,14 @@ from datetime import date
 from enum import StrEnum
 
 import numpy as np
-import numpy.typing as npt
 
 from ownergate.errors import InputError
 from ownergate.ownership.graph import BoolArray, EdgeKind, FloatArray, NodeKind, OwnershipGraph
+from ownergate.ownership.parties import PersonCountry, node_countries, party_countries, state_seeds, states
 from ownergate.policy.countries import unsupported_regions
 
 #: absolute tolerance for comparing sums of shares with a threshold
 TOLERANCE = 1e-9
-
-
-class PersonCountry(StrEnum):
-    """Which of a person's countries make the person a party of that country."""
-
-    EITHER = "nationality-or-residence"  # either one in an unsupported region counts
-    NATIONALITY = "nationality"
-    RESIDENCE = "residence"
-    IGNORED = "ignored"  # persons are never seeds by country
 
 
 #: the governments OFAC blocks as such (Cuba: 31 CFR 515; Iran: EO 13599; North Korea: EO 13722;
@@ -128,8 +119,8 @@ class Rule:
                 mask |= np.isin(codes, np.array(bad, np.int16)).any(axis=0)
             maybe |= unknown
         if self.seed_states:
-            mask |= _state_seeds(graph, self.seed_states)
-            maybe |= _states(graph) & (graph.hq_code == 0) & (graph.inc_code == 0)  # a state of unknown country
+            mask |= state_seeds(graph, self.seed_states)
+            maybe |= states(graph) & (graph.hq_code == 0) & (graph.inc_code == 0)  # a state of unknown country
         if self.seed_lists:
             for i, tokens in graph.lists.items():
                 if any(self.matches_list(t) for t in tokens):
@@ -172,7 +163,7 @@ class Rule:
                 if regions.is_unsupported(code):
                     reasons.append(f"{role} {regions.name(code)}, unsupported region")
                     break
-        if self.seed_states and _state_seeds(graph, self.seed_states, [i])[0]:
+        if self.seed_states and state_seeds(graph, self.seed_states, [i])[0]:
             country = graph.hq(i) or graph.incorporation(i) or ""
             reasons.append(f"state or state body of {country}, a blocked government")
         listed = [t for t in graph.node_lists(i) if self.matches_list(t)]
@@ -199,94 +190,6 @@ class Rule:
         if kind == NodeKind.STATE and not self.seed_unsupported_hq:
             return "country unknown: a state or state body of no recorded country (possibly a blocked government)"
         return "country unknown: no headquarters or incorporation country recorded (possibly of an unsupported region)"
-
-
-def party_countries(graph: OwnershipGraph, i: int, persons: PersonCountry) -> list[tuple[str, str]]:
-    """A party's countries with the fact each comes from: ``[("HQ", "CN")]``, ``[("incorporated in", "CN")]``,
-    ``[("nationality", "RU"), ("residence", "GB")]``; empty when unknown."""
-    kind = graph.node_kind[i] if graph.node_kind is not None else None
-    hq, inc = graph.hq(i), graph.incorporation(i)
-    if kind == NodeKind.PERSON:
-        if persons is PersonCountry.IGNORED:
-            return []
-        found = []
-        if persons is not PersonCountry.RESIDENCE and i in graph.nationality:
-            found.append(("nationality", graph.nationality[i]))
-        if persons is not PersonCountry.NATIONALITY and i in graph.residence:
-            found.append(("residence", graph.residence[i]))
-        if not found and (hq or inc):  # a declared owner gives one country
-            found.append(("country", str(hq or inc)))
-        return found
-    if hq:
-        return [("HQ", hq)]
-    if inc:
-        return [("incorporated in (no HQ recorded)", inc)]
-    return []
-
-
-def node_countries(graph: OwnershipGraph, persons: PersonCountry) -> tuple[npt.NDArray[np.int16], BoolArray]:
-    """Each party's country codes as rows of ``graph.country_codes`` positions (0: none), and which parties
-    have no country at all. Companies, states and parties of unstated kind: headquarters, else
-    incorporation; an arrangement (a joint holding) has no country of its own, its members do.
-    Persons: nationality and/or residence as ``persons`` says (a declared owner's one country when
-    neither is recorded)."""
-    arrangement = graph.kind_mask(NodeKind.ARRANGEMENT)  # an arrangement is its members
-    company = np.where(arrangement, 0, np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code))
-    codes = np.zeros((2, graph.n), np.int16)
-    codes[0] = company
-    person_idx = _persons(graph)
-    unknown = (company == 0) & ~arrangement
-    if person_idx.size:
-        codes[0, person_idx] = 0
-        lookup = {c: k for k, c in enumerate(graph.country_codes)}
-        for row, (attr, skip) in enumerate(
-            (("nationality", PersonCountry.RESIDENCE), ("residence", PersonCountry.NATIONALITY))
-        ):
-            if persons is skip or persons is PersonCountry.IGNORED:
-                continue
-            values: dict[int, str] = getattr(graph, attr)
-            for i in person_idx.tolist():
-                code = values.get(i)
-                if code:
-                    codes[row, i] = lookup.get(code.strip().upper(), _add_code(graph, lookup, code))
-        nat_missing, res_missing = codes[0, person_idx] == 0, codes[1, person_idx] == 0
-        none = nat_missing & res_missing
-        declared = none & (company[person_idx] > 0)  # a declared owner's one country stands for both
-        codes[0, person_idx] = np.where(none, company[person_idx], codes[0, person_idx])
-        # either country could make the person a party of an unsupported region: either one missing is unknown
-        missing = (nat_missing | res_missing) if persons is PersonCountry.EITHER else none
-        unknown[person_idx] = missing & ~declared
-        if persons is PersonCountry.IGNORED:
-            codes[:, person_idx] = 0
-            unknown[person_idx] = False
-    return codes, unknown
-
-
-def _add_code(graph: OwnershipGraph, lookup: dict[str, int], code: str) -> int:
-    norm = code.strip().upper()
-    if norm not in lookup:
-        lookup[norm] = len(graph.country_codes)
-        graph.country_codes.append(norm)
-    return lookup[norm]
-
-
-def _persons(graph: OwnershipGraph) -> npt.NDArray[np.int64]:
-    return np.flatnonzero(graph.kind_mask(NodeKind.PERSON))
-
-
-def _states(graph: OwnershipGraph) -> BoolArray:
-    return graph.kind_mask(NodeKind.STATE)
-
-
-def _state_seeds(graph: OwnershipGraph, countries: frozenset[str], nodes: list[int] | None = None) -> BoolArray:
-    """Which of ``nodes`` (default: all) are states or state bodies of ``countries``."""
-    idx = np.arange(graph.n) if nodes is None else np.array(nodes, np.int64)
-    states = _states(graph)[idx]
-    if not states.any():
-        return states
-    own = np.where(graph.hq_code > 0, graph.hq_code, graph.inc_code)[idx]
-    codes = [k for k, c in enumerate(graph.country_codes) if c and c.split("-")[0] in countries]
-    return states & np.isin(own, np.array(codes, np.int16)) if codes else np.zeros(len(idx), np.bool_)
 
 
 _SHARES = frozenset({EdgeKind.SHARES, EdgeKind.CONTROL})

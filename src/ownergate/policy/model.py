@@ -55,7 +55,7 @@ class OwnershipRule:
         if self.review_at is not None:
             out["review_at"] = self.review_at
         if self.persons is not None:
-            from ownergate.ownership.rules import PersonCountry
+            from ownergate.ownership.parties import PersonCountry
 
             out["persons"] = PersonCountry(self.persons)
         control = self.control if self.control is not None else policy_control
