@@ -41,8 +41,10 @@ def gleif_names(testdata: Path, count: int) -> list[tuple[str, str]]:
 
 
 def book(testdata: Path) -> list[Customer]:
-    people = [Customer(cid, name) for cid, (_, name) in ADDED.items()]
-    people += [Customer(cid, name) for cid, name in BOTH.items()]
+    # a customer of no country at all is never allowed (issue 13): these declare a headquarters and
+    # no incorporation country, so screening reads the name alone, as before
+    people = [Customer(cid, name, hq_country="GB") for cid, (_, name) in ADDED.items()]
+    people += [Customer(cid, name, hq_country="GB") for cid, name in BOTH.items()]
     people += [Customer(f"c-gleif-{i}", n, country=c) for i, (n, c) in enumerate(gleif_names(testdata, 60))]
     return people
 

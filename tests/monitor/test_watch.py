@@ -26,8 +26,8 @@ HEADER = "id,name,aliases,country,type\n"
 SDN_V1 = HEADER + "S-1,Northwind Dynamics Holding,NWD Group,RU,organization\n"
 SDN_V2 = SDN_V1 + "S-2,Calm Harbor Bakery Limited,,RU,organization\n"
 BOOK = [
-    Customer("c-north", "Northwind Dynamics Holding"),
-    Customer("c-calm", "Calm Harbor Bakery Ltd"),
+    Customer("c-north", "Northwind Dynamics Holding", hq_country="GB"),  # a country: never allowed without one
+    Customer("c-calm", "Calm Harbor Bakery Ltd", hq_country="GB"),
     Customer("c-oak", "Oak Meadow Software GmbH", country="DE", entity_id="e:oak"),
     Customer("c-pine", "Pine Ridge Analytics Inc", country="US", entity_id="e:pine"),
 ]
