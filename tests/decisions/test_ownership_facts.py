@@ -21,6 +21,7 @@ def test_declared_owners_count_by_the_country_they_give(store: Store, tmp_path: 
         "no-country,Meridian Analytics Pte Ltd,SG,SG\n"
         "small,Coastal Ledger Pte Ltd,SG,SG\n"
         "person,Northwind Labs Ltd,GB,GB\n"
+        "own-inc-cn,Lanting Robotics Co Ltd,CN,\n"
     )
     owners = tmp_path / "o.csv"
     owners.write_text(
@@ -31,7 +32,8 @@ def test_declared_owners_count_by_the_country_they_give(store: Store, tmp_path: 
         "person,Ivan Petrov,RU,,0.6,0.6,person\n"
     )
     book.import_files(store, customers, owners, NOW)
-    verdicts = {cid: decide(store, cid, "anthropic", as_of=NOW) for cid in ("inc-cn", "no-country", "small", "person")}
+    ids = ("inc-cn", "no-country", "small", "person", "own-inc-cn")
+    verdicts = {cid: decide(store, cid, "anthropic", as_of=NOW) for cid in ids}
     assert verdicts["inc-cn"].decision.value == "deny"  # incorporated in China, no HQ declared
     path = next(r for r in verdicts["inc-cn"].reasons if r.code.value == "owned-by-unsupported-region")
     assert "incorporated in (no HQ recorded) China" in path.evidence["path"]
@@ -40,3 +42,7 @@ def test_declared_owners_count_by_the_country_they_give(store: Store, tmp_path: 
     assert "country unknown" in reason.message
     assert "possible-ownership" not in {r.code.value for r in verdicts["small"].reasons}  # 30% cannot carry it
     assert verdicts["person"].decision.value == "deny"  # a declared person counts by the country given
+    # the customer itself: incorporated in China with no headquarters recorded counts as Chinese
+    own = verdicts["own-inc-cn"]
+    assert own.decision.value == "deny", [r.message for r in own.reasons]
+    assert any("incorporated, with no headquarters recorded, in China" in r.message for r in own.reasons)

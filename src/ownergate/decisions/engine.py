@@ -232,13 +232,18 @@ class Book:
                 )
             ]
         hq = graph.hq(i)
-        if not lists and hq and ReasonCode.HQ_UNSUPPORTED not in own and self.policy.deny_headquarters:
+        # the rules' country: the headquarters, else the incorporation country (no HQ recorded)
+        country = hq or graph.incorporation(i)
+        how = "headquartered in" if hq else "incorporated, with no headquarters recorded, in"
+        unsupported = country is not None and self.regions.is_unsupported(country)
+        if not lists and unsupported and ReasonCode.HQ_UNSUPPORTED not in own and self.policy.deny_headquarters:
+            assert country is not None
             return [
                 Reason(
                     ReasonCode.HQ_UNSUPPORTED,
-                    f"{customer.name} is headquartered in {self.regions.name(hq)} according to the ownership"
+                    f"{customer.name} is {how} {self.regions.name(country)} according to the ownership"
                     " data, an unsupported region",
-                    {"node": graph.node_ids[i], "country": hq, "regions_version": self.regions.version},
+                    {"node": graph.node_ids[i], "country": country, "regions_version": self.regions.version},
                 )
             ]
         return []
