@@ -220,7 +220,8 @@ RULES: dict[str, Rule] = {
             description="OFAC 50 Percent Rule: 50% or more owned, directly or indirectly, in the aggregate, "
             "by one or more blocked persons (SDNs and the blocked governments of Cuba, Iran, North Korea and "
             "Venezuela); control without ownership is not ownership (review)",
-            citation="OFAC Revised Guidance on Entities Owned by Persons Whose Property Is Blocked (2014-08-13); "
+            citation="OFAC Revised Guidance on Entities Owned by Persons Whose Property and Interests in Property "
+            "Are Blocked (2014-08-13); "
             "OFAC FAQs 398-402",
         ),
         Rule(
