@@ -1,10 +1,16 @@
-"""Tiny named graphs for the rule cases: nodes as ``id[:HQ][+list]``, edges as ``(owner, owned, share)``."""
+"""Tiny named graphs for the rule cases: nodes as ``id[:HQ][+list]``, edges as ``(owner, owned, share)``.
+
+A node without ``:HQ`` is headquartered in ``DEFAULT_HQ`` (a supported, non-U.S. country), so the
+cases test the rule they name; ``id:?`` is a node of unknown country."""
 
 from __future__ import annotations
 
 from ownergate.ownership import OwnershipGraph
 
 Edge = tuple[str, str, float | tuple[float, float] | None]
+
+#: the headquarters of a node the case gives none
+DEFAULT_HQ = "FR"
 
 
 def graph(nodes: list[str], edges: list[Edge], sources: bool = True) -> OwnershipGraph:
@@ -13,7 +19,7 @@ def graph(nodes: list[str], edges: list[Edge], sources: bool = True) -> Ownershi
         spec, _, listed = spec.partition("+")
         nid, _, country = spec.partition(":")
         ids.append(nid)
-        hq.append(country or None)
+        hq.append(None if country == "?" else country or DEFAULT_HQ)
         lists.append(listed.split(";") if listed else None)
     index = {n: i for i, n in enumerate(ids)}
     lo, hi = [], []

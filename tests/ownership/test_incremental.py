@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ownergate.ownership import OwnershipGraph, Status, resolve
+from ownergate.ownership import OwnershipGraph, Status, get_rule, resolve
 from ownergate.ownership.incremental import IncrementalResolver
 
 from .helpers import graph
@@ -172,3 +172,57 @@ def test_lookthrough_chain_multiplies_down_below_the_threshold() -> None:
     assert inc.share_range("c") == pytest.approx((0.336, 0.336))
     assert inc.set_share("x", "a", 1.0) == {"b", "c"}  # 0.7 and 0.56
     assert inc.remove_seed("x") == {"x", "a", "b", "c"}
+
+
+COUNTRY = st.sampled_from(["CN", "FR", "US", "?"])
+
+
+def check_own_seeds(
+    rule: object, hqs: list[str], edges: list[tuple[int, int, object]], ops: list[tuple[str, object]]
+) -> None:
+    """Seeds from the graph itself (parties of unknown country are possible seeds), a review tier or an
+    exemption: after every edit the live statuses and the changed set equal a full recompute's."""
+    nodes = [f"n{i}:{hq}" for i, hq in enumerate(hqs)]
+    folded: dict[tuple[int, int], object] = {}
+    for u, v, s in edges:
+        folded[(u, v)] = s
+    g = graph(nodes, [(f"n{u}", f"n{v}", s) for (u, v), s in folded.items()])  # type: ignore[misc]
+    inc = IncrementalResolver(g, rule)  # type: ignore[arg-type]
+    inc._recompute = full_recompute_not_expected  # type: ignore[method-assign]
+    before = inc.statuses()
+    for op in ops:
+        changed = apply(inc, op)
+        full = resolve(
+            inc.to_graph(), inc.rule, seeds=np.array(inc.seeds, np.bool_), maybe=np.array(inc.maybe, np.bool_)
+        )
+        now = inc.statuses()
+        expected = {nid: full.status_of(nid) for nid in inc.ids}
+        if inc.rule.exempt_countries:  # to_graph() carries no countries: the exemption from the first graph
+            assert {k for k, v in now.items() if v is Status.CLEAR} >= {
+                inc.ids[i] for i, e in enumerate(inc.exempt) if e and not inc.seeds[i]
+            }
+        else:
+            assert now == expected, op
+        assert changed == {nid for nid in now if before.get(nid, Status.CLEAR) is not now[nid]}, op
+        before = now
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rule=st.sampled_from(
+        ["anthropic", get_rule("ofac", review_at=0.25), get_rule("anthropic", review_at=0.3), "lookthrough"]
+    ),
+    hqs=st.lists(COUNTRY, min_size=N, max_size=N),
+    edges=st.lists(EDGE, max_size=12),
+    ops=st.lists(OP, min_size=1, max_size=6),
+)
+def test_possible_seeds_and_review_tier_follow_edits(rule, hqs, edges, ops) -> None:  # type: ignore[no-untyped-def]
+    check_own_seeds(rule, hqs, edges, ops)
+
+
+def test_a_node_an_edit_adds_is_of_unknown_country() -> None:
+    g = graph(["cn:CN", "a:FR"], [("cn", "a", 0.3)])
+    inc = IncrementalResolver(g, "anthropic")
+    assert inc.status("a") is Status.CLEAR
+    assert inc.add_edge("new", "a", 0.3) == {"new", "a"}
+    assert inc.status("new") is Status.POSSIBLE and inc.status("a") is Status.POSSIBLE

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from ownergate.errors import SourceFormatError
-from ownergate.ownership import EdgeKind, OwnershipGraph, Status, cone, resolve
+from ownergate.ownership import EdgeKind, OwnershipGraph, Status, cone, get_rule, resolve
+from ownergate.ownership.parties import PersonCountry
 from ownergate.ownership.repository import load_graph, load_ownership
 from ownergate.ownership.sources.formats import detect, parse_file
 from ownergate.ownership.sources.records import Parsed
@@ -227,3 +228,84 @@ def test_ftm_errors_name_the_line(tmp_path: Path) -> None:
     )
     with pytest.raises(SourceFormatError, match=r"share 'lots' is not a number"):
         parse_file(path, "ftm")
+
+
+def _bods(record_id: str, record_type: str, details: dict[str, object]) -> dict[str, object]:
+    return {
+        "statementId": f"s-{record_id}",
+        "statementDate": "2025-01-01",
+        "recordId": record_id,
+        "recordType": record_type,
+        "recordDetails": details,
+        "publicationDetails": {"publisher": {"name": "test"}, "bodsVersion": "0.4"},
+    }
+
+
+def _interest(rid: str, party: str, subject: str, itype: str, share: float | None) -> dict[str, object]:
+    interest: dict[str, object] = {"type": itype, "directOrIndirect": "direct"}
+    if share is not None:
+        interest["share"] = {"exact": share * 100}
+    return _bods(rid, "relationship", {"interestedParty": party, "subject": subject, "interests": [interest]})
+
+
+def test_bods_states_and_joint_holdings(sqlite_store: Store, tmp_path: Path) -> None:
+    statements = [
+        _bods("prc", "entity", {"entityType": {"type": "state"}, "name": "PRC", "jurisdiction": {"code": "CN"}}),
+        _bods(
+            "sasac", "entity", {"entityType": {"type": "stateBody"}, "name": "SASAC", "jurisdiction": {"code": "CN"}}
+        ),
+        _bods(
+            "co", "entity", {"entityType": {"type": "registeredEntity"}, "name": "Co", "jurisdiction": {"code": "SG"}}
+        ),
+        _bods("joint", "entity", {"entityType": {"type": "arrangement"}, "name": "Joint holding"}),
+        _bods(
+            "uk",
+            "entity",
+            {"entityType": {"type": "registeredEntity"}, "name": "UK Co", "jurisdiction": {"code": "GB"}},
+        ),
+        _bods(
+            "dp",
+            "person",
+            {"personType": "knownPerson", "names": [{"fullName": "D P"}], "nationalities": [{"code": "RU"}]},
+        ),
+        _bods("other", "person", {"personType": "knownPerson", "names": [{"fullName": "O P"}]}),
+        _interest("r1", "prc", "sasac", "otherInfluenceOrControl", None),
+        _interest("r2", "sasac", "co", "shareholding", 0.6),
+        _interest("r3", "dp", "joint", "shareholding", None),
+        _interest("r4", "other", "joint", "shareholding", None),
+        _interest("r5", "joint", "uk", "shareholding", 0.6),
+    ]
+    path = tmp_path / "states.bods.json"
+    path.write_text(json.dumps(statements))
+    parsed = parse_file(path)
+    kinds = {e.id: e.kind for e in parsed.entities}
+    assert kinds["bods:prc"] == kinds["bods:sasac"] == "state" and kinds["bods:joint"] == "arrangement"
+    load_ownership(sqlite_store, [path])
+    graph = load_graph(sqlite_store)
+    res = resolve(graph, "anthropic")
+    assert res.status_of("bods:co") is Status.RESTRICTED  # a Chinese state body holds 60%
+    assert "incorporated in (no HQ recorded) China" in res.evidence("bods:co").describe()
+    # the UK rule attributes the joint holding of 60% to the designated person in full
+    uk = resolve(graph, "uk", seeds=["bods:dp"])
+    assert uk.status_of("bods:uk") is Status.RESTRICTED
+    # under anthropic the Russian holder's part of the joint holding is of unknown size: review
+    assert res.status_of("bods:uk") is Status.POSSIBLE
+    assert resolve(graph, get_rule("anthropic", persons=PersonCountry.IGNORED)).status_of("bods:uk") is Status.CLEAR
+
+
+def test_ftm_public_body_is_a_state(sqlite_store: Store, tmp_path: Path) -> None:
+    lines = [
+        {"id": "gov-ve", "schema": "PublicBody", "properties": {"name": ["Ministry"], "jurisdiction": ["ve"]}},
+        {"id": "es-co", "schema": "Company", "properties": {"name": ["ES Co"], "jurisdiction": ["es"]}},
+        {
+            "id": "o1",
+            "schema": "Ownership",
+            "properties": {"owner": ["gov-ve"], "asset": ["es-co"], "percentage": ["51"]},
+        },
+    ]
+    path = tmp_path / "gov.ftm.json"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    load_ownership(sqlite_store, [path])
+    res = resolve(load_graph(sqlite_store), "ofac")
+    assert res.status_of("es-co") is Status.RESTRICTED  # the Government of Venezuela is blocked
+    assert "blocked government" in res.evidence("es-co").describe()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import numpy as np
 import pytest
 
-from ownergate.ownership import OwnershipGraph, resolve
+from ownergate.ownership import OwnershipGraph, get_rule, resolve
 
 from .helpers import Edge, graph
 
@@ -44,6 +45,7 @@ CASES = [
     (["x+us-ofac-sdn;uk-sanctions", "y+us-ofac-sdn;uk-sanctions", "c"], [("x", "c", 0.25), ("y", "c", 0.25)]),
     (["x+us-ofac-sdn;uk-sanctions", "a", "b"], [("x", "a", 0.6), ("a", "b", 1.0), ("b", "a", 1.0)]),
     (["x:RU", "a", "b"], [("x", "a", (0.25, 0.75)), ("x", "b", None), ("a", "b", 0.3)]),
+    (["x:?", "a", "b:?", "c:CN"], [("x", "a", 0.6), ("a", "b", 0.6), ("c", "b", 0.3)]),
 ]
 
 
@@ -71,3 +73,22 @@ def test_spark_matches_numpy(spark: Any, rule: str) -> None:
     assert expected.counts()["restricted"] > 0
     assert np.allclose(lower.stake, expected.lower.stake, atol=1e-9)
     assert np.allclose(upper.stake, expected.upper.stake, atol=1e-9)
+
+
+def test_spark_matches_numpy_with_review_tier_and_exemption(spark: Any) -> None:
+    from ownergate.ownership.spark import resolve_spark
+
+    cases = [
+        *CASES,
+        (
+            ["x+us-bis-entity;us-ofac-sdn", "us:US", "de:DE", "u:?", "v:?"],
+            [("x", "us", 1.0), ("us", "de", 1.0), ("x", "u", 0.6), ("x", "v", 0.3)],
+        ),
+    ]
+    g = disjoint_union(cases)
+    day = date(2025, 10, 1)
+    for rule in (get_rule("bis"), get_rule("ofac", review_at=0.25)):
+        expected = resolve(g, rule, as_of=day)
+        status, _, _ = resolve_spark(g, rule, as_of=day, spark=spark)
+        assert status.tolist() == expected.status.tolist(), rule.name
+        assert expected.counts()["possible"] > 0

@@ -66,6 +66,18 @@ def test_good_policy() -> None:
         (("name: test", "name: test\nname: again"), "line 2: duplicate key 'name'"),
         (("lists:", "lists: ["), "invalid YAML"),
         (('version: "1"\n', ""), "missing required key 'version'"),
+        (
+            ("reason: owned-by-listed-party", "reason: owned-by-listed-party\n      review_at: 0.5"),
+            "line 14: ownership.rules.0.review_at: must be below the rule's threshold (0.5)",
+        ),
+        (
+            ("reason: owned-by-listed-party", "reason: owned-by-listed-party\n      control: maybe"),
+            "line 14: ownership.rules.0.control: must be one of restricted, majority, possible, ignored, ignore",
+        ),
+        (
+            ("reason: owned-by-listed-party", "reason: owned-by-listed-party\n      persons: citizens"),
+            "line 14: ownership.rules.0.persons: must be one of nationality-or-residence",
+        ),
     ],
 )
 def test_bad_policy_names_line_and_problem(change: tuple[str, str], message: str) -> None:
@@ -98,3 +110,31 @@ def test_versions_in_force(store: Store) -> None:
     with pytest.raises(ConflictError, match="new version"), store.transaction() as tx:
         repository.install(tx, changed, "admin", now)
     assert [p.version for p in repository.installed(store)] == ["1", "2"]
+
+
+def test_rule_entries_set_review_tier_control_and_persons() -> None:
+    from ownergate.ownership import get_rule
+    from ownergate.ownership.parties import PersonCountry
+    from ownergate.policy.model import UnknownControl
+
+    text = GOOD.replace(
+        "reason: owned-by-listed-party",
+        "reason: owned-by-listed-party\n      review_at: 0.25\n      control: restricted\n      persons: nationality",
+    )
+    entry = parse_policy(text, "p.yaml", KNOWN).ownership[0]
+    assert (entry.review_at, entry.control, entry.persons) == (0.25, UnknownControl.MAJORITY, "nationality")
+    rule = get_rule(entry.rule, **entry.overrides(UnknownControl.POSSIBLE))
+    assert (rule.review_at, rule.unknown_lower, rule.persons) == (0.25, 1.0, PersonCountry.NATIONALITY)
+    # without its own control, the policy-level setting applies
+    plain = parse_policy(GOOD, "p.yaml", KNOWN).ownership[0]
+    assert get_rule("eu", **plain.overrides(UnknownControl.IGNORE)).unknown_upper == 0.0
+    assert get_rule("eu", **plain.overrides(UnknownControl.POSSIBLE)).unknown_lower == 0.0
+
+
+def test_shipped_rules_state_their_control() -> None:
+    from ownergate.policy.model import UnknownControl
+
+    assert read_policy("eu", None).ownership[0].control is UnknownControl.MAJORITY
+    assert read_policy("uk", None).ownership[0].control is UnknownControl.MAJORITY
+    anthropic = read_policy("anthropic", None).ownership[0]
+    assert anthropic.lists is not None and {"us-dod-1260h", "us-ofac-sdn"} <= set(anthropic.lists)

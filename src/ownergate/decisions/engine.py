@@ -26,7 +26,7 @@ from ownergate.ownership.ranges import Status
 from ownergate.ownership.resolution import Resolution, resolve
 from ownergate.ownership.rules import get_rule
 from ownergate.policy.countries import RegionList, known_code, unsupported_regions
-from ownergate.policy.model import OwnershipRule, Policy, UnknownControl
+from ownergate.policy.model import OwnershipRule, Policy
 from ownergate.sources.model import Identifier
 
 SHARE_TOLERANCE = 1e-9
@@ -254,6 +254,8 @@ class Book:
                     f"{customer.name}: restricted owners may hold up to {pct_range(res.share_max[i], res.share_max[i])}"
                     f" under rule {setting.rule} ({evidence.threshold} restricts)"
                 )
+                if evidence.possible_because:
+                    message += "; possible because " + "; ".join(evidence.possible_because)
             else:
                 continue
             data = evidence.to_dict()
@@ -278,13 +280,18 @@ class Book:
                 )
             ]
         hq = graph.hq(i)
-        if not lists and hq and ReasonCode.HQ_UNSUPPORTED not in own and self.policy.deny_headquarters:
+        # the rules' country: the headquarters, else the incorporation country (no HQ recorded)
+        country = hq or graph.incorporation(i)
+        how = "headquartered in" if hq else "incorporated, with no headquarters recorded, in"
+        unsupported = country is not None and self.regions.is_unsupported(country)
+        if not lists and unsupported and ReasonCode.HQ_UNSUPPORTED not in own and self.policy.deny_headquarters:
+            assert country is not None
             return [
                 Reason(
                     ReasonCode.HQ_UNSUPPORTED,
-                    f"{customer.name} is headquartered in {self.regions.name(hq)} according to the ownership"
+                    f"{customer.name} is {how} {self.regions.name(country)} according to the ownership"
                     " data, an unsupported region",
-                    {"node": graph.node_ids[i], "country": hq, **self.regions.cite()},
+                    {"node": graph.node_ids[i], "country": country, **self.regions.cite()},
                 )
             ]
         return []
@@ -407,7 +414,7 @@ def prepare(
             extra.add_node(
                 owner_id,
                 owner.name,
-                owner.hq_country or owner.country,
+                owner.hq_country,  # the rules fall back to the incorporation country, and say so
                 owner.country,
                 _listed(owner_hits, policy.deny_at),
                 owner.owner_type,
@@ -505,17 +512,7 @@ def _known_stakes(graph: OwnershipGraph, customers: Sequence[Customer], nodes: d
 
 
 def _rule(policy: Policy, setting: OwnershipRule) -> Any:
-    overrides: dict[str, object] = {}
-    if setting.lists is not None:
-        overrides["seed_lists"] = setting.lists
-    if setting.threshold is not None:
-        overrides["threshold"] = setting.threshold
-    if setting.strict is not None:
-        overrides["strict"] = setting.strict
+    overrides = setting.overrides(policy.unknown_control)
     if get_rule(setting.rule).seed_unsupported_hq:
         overrides["regions"] = policy.countries
-    if policy.unknown_control is UnknownControl.MAJORITY:
-        overrides["unknown_lower"] = 1.0
-    elif policy.unknown_control is UnknownControl.IGNORE:
-        overrides["unknown_upper"] = 0.0
     return get_rule(setting.rule, **overrides)

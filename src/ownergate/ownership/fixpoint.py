@@ -34,13 +34,15 @@ class Fixpoint:
     via: IntArray | None = None  # per-owner rules: the seed whose holdings carry each node (-1 none)
 
 
-def weights(view: View, rule: Rule, upper: bool) -> FloatArray:
-    """Each view edge's weight under the lower or upper bounds, control of unknown size substituted."""
+def weights(view: View, rule: Rule, upper: bool, joint: BoolArray | None = None) -> FloatArray:
+    """Each view edge's weight under the lower or upper bounds, control of unknown size substituted;
+    an edge into a ``joint`` node (an arrangement whose members each hold all of it) weighs 1."""
     base = view.hi if upper else view.lo
     unknown = rule.unknown_upper if upper else rule.unknown_lower
-    if not view.unk.any():
-        return base
-    return np.where(view.unk, np.maximum(base, unknown), base)
+    w = base if not view.unk.any() else np.where(view.unk, np.maximum(base, unknown), base)
+    if joint is not None:
+        w = np.where(joint[view.dst], 1.0, w)
+    return w
 
 
 def aggregate(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Fixpoint:

@@ -47,6 +47,8 @@ class EdgeKind(IntEnum):
 class NodeKind(StrEnum):
     COMPANY = "company"
     PERSON = "person"
+    STATE = "state"  # a state or state body (BODS state/stateBody, FtM PublicBody, a government)
+    ARRANGEMENT = "arrangement"  # a joint holding or other arrangement (BODS arrangement): its members hold it jointly
 
 
 _NO_DATE = np.datetime64("NaT", "D")
@@ -65,6 +67,9 @@ class View:
     hi: FloatArray  # the known upper bound (0 likewise)
     unk: BoolArray  # True when some folded edge is control of unknown size
     rep: IntArray  # a raw edge index that carries this view edge (for its source record)
+    members: IntArray  # the raw edges folded into each view edge, grouped by view edge
+
+    member_ptr: IntArray  # view edge k folds members[member_ptr[k] : member_ptr[k + 1]]
     out_ptr: IntArray  # n + 1
     in_ptr: IntArray  # n + 1
     in_order: IntArray  # view edge indices sorted by dst
@@ -76,6 +81,11 @@ class View:
     def in_edges(self, nodes: IntArray | Int32Array) -> IntArray:
         """All view edge indices entering ``nodes``, concatenated."""
         return self.in_order[_gather(self.in_ptr, nodes)]
+
+    def raw_edges(self, e: int) -> list[int]:
+        """Every raw edge folded into view edge ``e`` (one when nothing was folded)."""
+        found: list[int] = self.members[self.member_ptr[e] : self.member_ptr[e + 1]].tolist()
+        return found
 
 
 def _gather(ptr: IntArray, nodes: IntArray | Int32Array) -> IntArray:
@@ -135,6 +145,7 @@ class OwnershipGraph:
 
     __slots__ = (
         "_index",
+        "_kinds",
         "_views",
         "country_codes",
         "dated",
@@ -178,6 +189,7 @@ class OwnershipGraph:
     residence: dict[int, str]
     _index: Mapping[str, int] | None  # built on first use; a dict, or a ChainMap over another graph's
     _views: dict[tuple[frozenset[int], date | None], View]
+    _kinds: dict[str, BoolArray]  # node kind -> mask, built on first use
 
     def __init__(self) -> None:
         raise TypeError("build an OwnershipGraph with OwnershipGraph.from_edges(...)")
@@ -216,6 +228,7 @@ class OwnershipGraph:
         g.node_ids = node_ids if isinstance(node_ids, Sequence) else list(node_ids)  # columns stay columns
         g._index = None
         g._views = {}
+        g._kinds = {}
         g.owner = np.ascontiguousarray(owner_idx, dtype=np.int32)
         g.owned = np.ascontiguousarray(owned_idx, dtype=np.int32)
         m = len(g.owner)
@@ -294,6 +307,17 @@ class OwnershipGraph:
         except KeyError:
             raise NotFoundError(f"no node {node_id!r} in the ownership graph") from None
 
+    def kind_mask(self, kind: str) -> BoolArray:
+        """Which nodes are of ``kind`` (all False when kinds are not recorded), cached."""
+        found = self._kinds.get(kind)
+        if found is None:
+            if self.node_kind is None:
+                found = np.zeros(self.n, np.bool_)
+            else:
+                found = np.fromiter((k == kind for k in self.node_kind), np.bool_, count=self.n)
+            self._kinds[kind] = found
+        return found
+
     def name(self, i: int) -> str:
         return (self.names[i] if self.names is not None else None) or self.node_ids[i]
 
@@ -348,8 +372,10 @@ class OwnershipGraph:
             unk = np.logical_or.reduceat(unk, starts)
             src, dst = src[starts], dst[starts]
             rep = raw[starts]
+            member_ptr = np.append(starts, len(raw)).astype(np.int64)
         else:
             rep = raw
+            member_ptr = np.arange(len(raw) + 1, dtype=np.int64)
         in_order = _bucket_order(dst, src, n, sort_cols=False)
         return View(
             n=n,
@@ -359,6 +385,8 @@ class OwnershipGraph:
             hi=hi,
             unk=unk,
             rep=rep,
+            members=raw,
+            member_ptr=member_ptr,
             out_ptr=_ptr(src, n),
             in_ptr=_ptr(dst[in_order], n),
             in_order=in_order,

@@ -74,13 +74,20 @@ class LiveLookthrough:
     outside the cone can move: its owners are outside it too, or seeds.
     """
 
-    __slots__ = ("bounds", "inn", "limit", "note", "out", "seeds", "value")
+    __slots__ = ("bounds", "flags", "inn", "limit", "note", "out", "seeds", "value")
 
     def __init__(
-        self, rule: Rule, out: Out, seeds: list[bool], value: tuple[list[float], list[float]], note: Note
+        self,
+        rule: Rule,
+        out: Out,
+        seeds: list[bool],
+        value: tuple[list[float], list[float]],
+        note: Note,
+        seeds_hi: list[bool] | None = None,
     ) -> None:
         self.bounds = (Bound(rule, False), Bound(rule, True))
         self.out, self.seeds, self.value, self.note = out, seeds, value, note
+        self.flags = (seeds, seeds_hi if seeds_hi is not None else seeds)  # each bound's seeds
         self.inn: list[list[int]] = [[] for _ in out]  # per owned node: its owners
         for u, targets in enumerate(out):
             for v in targets:
@@ -91,7 +98,7 @@ class LiveLookthrough:
         lower, upper = self.bounds
         if self.seeds[i] or lower.passes(self.value[0][i]):
             return 2
-        return 1 if upper.passes(self.value[1][i]) else 0
+        return 1 if self.flags[1][i] or upper.passes(self.value[1][i]) else 0
 
     def share_range(self, i: int) -> tuple[float, float]:
         return clipped(self.value[0][i], self.value[1][i])
@@ -106,9 +113,9 @@ class LiveLookthrough:
             self.inn[v].append(u)
         elif new is None:
             self.inn[v].remove(u)
-        if self.seeds[v]:
-            return True
         for k, bound in enumerate(self.bounds):
+            if self.flags[k][v]:
+                continue
             owner = self.value[k][u]
             delta = bound.weight(new) - bound.weight(old)
             if owner == 0 or delta == 0:
@@ -121,7 +128,7 @@ class LiveLookthrough:
 
     def seed(self, i: int, on: bool) -> bool:
         for k in range(len(self.bounds)):
-            if on:
+            if self.flags[k][i]:  # a seed of this bound (now): it holds 1
                 rise = 1.0 - self.value[k][i]
                 self.value[k][i] = 1.0
                 if rise > 0:
@@ -132,7 +139,7 @@ class LiveLookthrough:
 
     def _onward(self, k: int, u: int, rise: float) -> dict[int, float]:
         """What ``u``'s value rising by ``rise`` adds to each node it owns (seeds hold still)."""
-        weight, seeds = self.bounds[k].weight, self.seeds
+        weight, seeds = self.bounds[k].weight, self.flags[k]
         found: dict[int, float] = {}
         for v, share in self.out[u].items():
             w = weight(share)
@@ -142,7 +149,7 @@ class LiveLookthrough:
 
     def _push(self, k: int, pending: dict[int, float]) -> None:
         """Add ``pending`` to the nodes' values (capped at 1) and push each rise on, until it is below ``CONVERGED``."""
-        value, out, seeds, weight, note = self.value[k], self.out, self.seeds, self.bounds[k].weight, self.note
+        value, out, seeds, weight, note = self.value[k], self.out, self.flags[k], self.bounds[k].weight, self.note
         queue = deque(pending)
         while queue:
             u = queue.popleft()
@@ -166,7 +173,7 @@ class LiveLookthrough:
 
     def _recompute_cone(self, k: int, v: int) -> bool:
         """The least fixpoint again on the cone below ``v`` after a fall; False when the cone is too large."""
-        value, out, seeds = self.value[k], self.out, self.seeds
+        value, out, seeds = self.value[k], self.out, self.flags[k]
         if seeds[v] or value[v] == 0:
             return True
         cone, work = {v}, [v]

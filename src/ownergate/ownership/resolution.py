@@ -25,9 +25,11 @@ class Resolution:
         "_share_max",
         "_share_min",
         "as_of",
+        "exempt",
         "graph",
         "in_force",
         "lower",
+        "maybe",
         "rule",
         "seeds",
         "status",
@@ -49,10 +51,14 @@ class Resolution:
         lower: Fixpoint,
         upper: Fixpoint,
         in_force: bool,
+        maybe: BoolArray | None = None,
     ) -> None:
         self.graph, self.rule, self.as_of, self.view, self.seeds = graph, rule, as_of, view, seeds
         self.w_lo, self.w_hi, self.lower, self.upper, self.in_force = w_lo, w_hi, lower, upper, in_force
-        self.status = combine(lower, upper)
+        self.maybe = maybe if maybe is not None else np.zeros(graph.n, np.bool_)  # seeds of unknown country
+        self.exempt = rule.exemption(graph)  # (exempt, undetermined) owned entities
+        review = rule.reviews(upper.stake) if in_force and rule.review_at is not None else None
+        self.status = combine(lower, upper, review, seeds, self.exempt if rule.exempt_countries else None)
         self._share_min: FloatArray | None = None
         self._share_max: FloatArray | None = None
 
@@ -91,6 +97,18 @@ class Resolution:
             yield nid, CODES[self.status[i]], float(lo[i]), float(hi[i])
 
 
+def _seed_masks(
+    graph: OwnershipGraph, rule: Rule, seeds: npt.ArrayLike | None, as_of: date, maybe: npt.ArrayLike | None = None
+) -> tuple[BoolArray, BoolArray]:
+    """``(seeds, maybe)``: the rule's own (with the parties of unknown country as possible seeds), or
+    the ones given (no possible seeds unless ``maybe`` is given too)."""
+    if seeds is None:
+        return rule.seed_masks(graph, as_of)
+    mask = _seed_mask(graph, rule, seeds, as_of)
+    extra = np.zeros(graph.n, np.bool_) if maybe is None else _seed_mask(graph, rule, maybe, as_of)
+    return mask, extra & ~mask
+
+
 def _seed_mask(graph: OwnershipGraph, rule: Rule, seeds: npt.ArrayLike | None, as_of: date) -> BoolArray:
     if seeds is None:
         return rule.seeds(graph, as_of)
@@ -121,6 +139,7 @@ def resolve(
     rule: str | Rule,
     seeds: npt.ArrayLike | None = None,
     as_of: date | None = None,
+    maybe: npt.ArrayLike | None = None,
 ) -> Resolution:
     """Resolve every node of ``graph`` under ``rule``.
 
@@ -134,12 +153,14 @@ def resolve(
         as_of = as_of.date()
     day = as_of or datetime.now(UTC).date()
     view = graph.view(r.kinds, day)
-    mask = _seed_mask(graph, r, seeds, day)
-    w_lo, w_hi = fixpoint.weights(view, r, upper=False), fixpoint.weights(view, r, upper=True)
+    mask, possible = _seed_masks(graph, r, seeds, day, maybe)
+    joint = r.joint(graph)
+    w_lo, w_hi = fixpoint.weights(view, r, False, joint), fixpoint.weights(view, r, True, joint)
     in_force = r.in_force(day)
     if not in_force:
-        lower = upper = fixpoint.seed_only(graph.n, mask)
+        lower = fixpoint.seed_only(graph.n, mask)
+        upper = fixpoint.seed_only(graph.n, mask | possible) if possible.any() else lower
     else:
         lower = run(view, w_lo, mask, r)
-        upper = run(view, w_hi, mask, r)
-    return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force)
+        upper = run(view, w_hi, mask | possible, r)
+    return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force, possible)

@@ -150,26 +150,30 @@ def resolve_spark(
     spark: Any | None = None,
 ) -> tuple[npt.NDArray[np.uint8], Fixpoint, Fixpoint]:
     """Resolve ``graph`` on Spark: (status codes, lower fixpoint, upper fixpoint), as :func:`resolve` would."""
-    from ownergate.ownership.resolution import _seed_mask
+    from ownergate.ownership.resolution import _seed_masks
 
     r = get_rule(rule)
     day = as_of or datetime.now(UTC).date()
     view = graph.view(r.kinds, day)
-    mask = _seed_mask(graph, r, seeds, day)
+    mask, maybe = _seed_masks(graph, r, seeds, day)
+    exempt = r.exemption(graph) if r.exempt_countries else None
     if not r.in_force(day):
-        lower = upper = fixpoint.seed_only(graph.n, mask)
-        return combine(lower, upper), lower, upper
+        lower, upper = fixpoint.seed_only(graph.n, mask), fixpoint.seed_only(graph.n, mask | maybe)
+        return combine(lower, upper, None, mask, exempt), lower, upper
     own = spark is None
     spark = spark or session()
     try:
-        w_lo, w_hi = fixpoint.weights(view, r, upper=False), fixpoint.weights(view, r, upper=True)
+        joint = r.joint(graph)
+        w_lo, w_hi = fixpoint.weights(view, r, False, joint), fixpoint.weights(view, r, True, joint)
         rows = list(zip(view.src.tolist(), view.dst.tolist(), w_lo.tolist(), w_hi.tolist(), strict=True))
         edges = spark.createDataFrame(rows, "src long, dst long, w_lo double, w_hi double").localCheckpoint()
         seed_df = spark.createDataFrame([(int(i),) for i in np.flatnonzero(mask)], "node long")
+        hi_df = spark.createDataFrame([(int(i),) for i in np.flatnonzero(mask | maybe)], "node long")
         step = {Method.AGGREGATE: _aggregate, Method.PER_OWNER: _per_owner, Method.LOOKTHROUGH: _lookthrough}[r.method]
         lower = _collect(graph.n, *step(edges, seed_df, "w_lo", r), mask)
-        upper = _collect(graph.n, *step(edges, seed_df, "w_hi", r), mask)
+        upper = _collect(graph.n, *step(edges, hi_df, "w_hi", r), mask | maybe)
     finally:
         if own:
             spark.stop()
-    return combine(lower, upper), lower, upper
+    review = r.reviews(upper.stake) if r.review_at is not None else None
+    return combine(lower, upper, review, mask, exempt), lower, upper

@@ -11,8 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from ownergate.errors import PolicyError
+from ownergate.ownership.rules import get_rule
 from ownergate.policy.countries import DEFAULT_REGIONS, list_names
-from ownergate.policy.model import DEFAULT_MAX_LIST_AGE, OwnershipRule, Policy, UnknownControl
+from ownergate.policy.model import (
+    CONTROL_VALUES,
+    DEFAULT_MAX_LIST_AGE,
+    PERSON_VALUES,
+    OwnershipRule,
+    Policy,
+    UnknownControl,
+)
 from ownergate.policy.yamlpos import Located, parse
 
 RULES = ("anthropic", "ofac", "bis", "eu", "uk", "lookthrough")
@@ -38,6 +46,15 @@ _SECTIONS: dict[str, set[str]] = {
     "review": {"possible_ownership", "unresolved", "contradicting_declarations"},
 }
 _REQUIRED = ("name", "version", "effective_from", "lists", "screening")
+_RULE_KEYS = {"rule", "reason", "lists", "threshold", "strict", "review_at", "control", "persons"}
+
+
+def _choice(c: _Checker, path: tuple[str | int, ...], value: Any, allowed: Collection[str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise c.fail(path, f"must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 class _Checker:
@@ -116,7 +133,7 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
     parsed_rules = []
     for i, item in enumerate(rules):
         path = ("ownership", "rules", i)
-        entry = c.mapping(path, item, {"rule", "reason", "lists", "threshold", "strict"})  # type: ignore[arg-type]
+        entry = c.mapping(path, item, _RULE_KEYS)  # type: ignore[arg-type]
         if entry.get("rule") not in RULES:
             raise c.fail((*path, "rule"), f"unknown rule {entry.get('rule')!r} (known: {', '.join(RULES)})")
         reason = entry.get("reason", "owned-by-listed-party")
@@ -125,6 +142,15 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
         seed_lists = c.lists((*path, "lists"), entry["lists"], known_lists) if "lists" in entry else None  # type: ignore[arg-type]
         threshold = c.number((*path, "threshold"), entry["threshold"]) if "threshold" in entry else None  # type: ignore[arg-type]
         strict = c.boolean((*path, "strict"), entry["strict"]) if "strict" in entry else None  # type: ignore[arg-type]
+        tier = c.number((*path, "review_at"), entry["review_at"]) if "review_at" in entry else None  # type: ignore[arg-type]
+        if tier is not None:
+            limit = threshold if threshold is not None else get_rule(entry["rule"]).threshold
+            if tier >= limit:
+                raise c.fail((*path, "review_at"), f"must be below the rule's threshold ({limit:g})")
+        control = _choice(c, (*path, "control"), entry.get("control"), CONTROL_VALUES)
+        persons = entry.get("persons")
+        if persons is not None and persons not in PERSON_VALUES:
+            raise c.fail((*path, "persons"), f"must be one of {', '.join(PERSON_VALUES)}, got {persons!r}")
         parsed_rules.append(
             OwnershipRule(
                 entry["rule"],
@@ -132,6 +158,9 @@ def parse_policy(text: str, source: str, known_lists: Collection[str] | None) ->
                 tuple(sorted(seed_lists)) if seed_lists is not None else None,
                 threshold,
                 strict,
+                tier,
+                CONTROL_VALUES[control] if control is not None else None,
+                persons,
             )
         )
     try:

@@ -22,6 +22,19 @@ class UnknownControl(StrEnum):
     IGNORE = "ignore"  # not at all
 
 
+#: a rule entry's ``control`` values (the issue's words and the policy-level ones alike)
+CONTROL_VALUES: dict[str, UnknownControl] = {
+    "restricted": UnknownControl.MAJORITY,
+    "majority": UnknownControl.MAJORITY,
+    "possible": UnknownControl.POSSIBLE,
+    "ignored": UnknownControl.IGNORE,
+    "ignore": UnknownControl.IGNORE,
+}
+
+#: a rule entry's ``persons`` values: which of a person's countries count (ownergate.ownership.rules.PersonCountry)
+PERSON_VALUES = ("nationality-or-residence", "nationality", "residence", "ignored")
+
+
 @dataclass(frozen=True, slots=True)
 class OwnershipRule:
     rule: str  # a rule of ownergate.ownership: anthropic, ofac, bis, eu, uk, lookthrough
@@ -29,6 +42,33 @@ class OwnershipRule:
     lists: tuple[str, ...] | None = None  # seed lists replacing the rule's own (None: the rule's)
     threshold: float | None = None  # replaces the rule's threshold
     strict: bool | None = None  # True: the stake must exceed the threshold; False: reach it
+    review_at: float | None = None  # a stake at or above this, below the threshold, goes to review
+    control: UnknownControl | None = None  # control of unknown size under this rule (None: the policy's)
+    persons: str | None = None  # which of a person's countries count (None: the rule's own)
+
+    def overrides(self, policy_control: UnknownControl) -> dict[str, object]:
+        """The fields of the named ownership rule this entry replaces (``get_rule(rule, **overrides)``)."""
+        out: dict[str, object] = {}
+        if self.lists is not None:
+            out["seed_lists"] = self.lists
+        if self.threshold is not None:
+            out["threshold"] = self.threshold
+        if self.strict is not None:
+            out["strict"] = self.strict
+        if self.review_at is not None:
+            out["review_at"] = self.review_at
+        if self.persons is not None:
+            from ownergate.ownership.parties import PersonCountry
+
+            out["persons"] = PersonCountry(self.persons)
+        control = self.control if self.control is not None else policy_control
+        if control is UnknownControl.MAJORITY:
+            out["unknown_lower"], out["unknown_upper"] = 1.0, 1.0
+        elif control is UnknownControl.IGNORE:
+            out["unknown_lower"], out["unknown_upper"] = 0.0, 0.0
+        else:  # possible: a majority under the upper bounds only
+            out["unknown_lower"], out["unknown_upper"] = 0.0, 1.0
+        return out
 
 
 @dataclass(frozen=True, slots=True)

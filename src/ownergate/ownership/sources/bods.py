@@ -2,7 +2,9 @@
 
 - Entities and persons become nodes with id ``bods:<recordId>`` (0.3: the statement id). The
   jurisdiction is the incorporation country; a business (else registered) address gives the
-  headquarters country. Persons keep nationality and residence.
+  headquarters country. Persons keep nationality and residence. ``state`` and ``stateBody``
+  entities are states (kind ``state``, their jurisdiction their country); an ``arrangement`` (a
+  joint shareholding) has kind ``arrangement``, its interested parties its joint holders.
 - Each interest of a relationship becomes an edge ``interestedParty -> subject``: shareholding
   as shares, voting rights as voting, appointment of the board and other influence or control
   as control; roles (board member, senior managing official, trustee ...) carry no ownership and
@@ -43,6 +45,11 @@ INTEREST_KINDS = {
     "conditionalRightsGrantedByContract": EdgeKind.CONTROL,
     None: EdgeKind.CONTROL,  # an interest of unstated type
 }
+
+
+#: BODS entity types that are not companies: states and state bodies have a country like any party;
+#: an arrangement (a joint shareholding) is held jointly by its interested parties
+_ENTITY_KINDS = {"state": NodeKind.STATE, "stateBody": NodeKind.STATE, "arrangement": NodeKind.ARRANGEMENT}
 
 
 def looks_like(first: Any) -> bool:
@@ -121,10 +128,13 @@ def _entity(shape: Shape, key: str, d: dict[str, Any], source: str, record: str)
                 i, "schemeName", "identifiers.schemeName"
             )
             identifiers[scheme or "id"] = ident
+    etype = d.get("entityType")
+    etype = etype.get("type") if isinstance(etype, dict) else etype
+    kind = _ENTITY_KINDS.get(etype if isinstance(etype, str) else "", NodeKind.COMPANY)
     return EntityRecord(
         id=f"bods:{key}",
         name=shape.text(d, "name"),
-        kind=NodeKind.COMPANY,
+        kind=kind,
         hq_country=addresses.get("business") or addresses.get("registered"),
         incorporation_country=country_code(shape.text(jurisdiction, "code", "jurisdiction.code")),
         identifiers=identifiers,

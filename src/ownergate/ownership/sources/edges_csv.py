@@ -1,7 +1,7 @@
 """ownergate's own CSV contract: ``E.csv`` (entities) and ``X.csv`` (edges).
 
 - ``E.csv``: ``id,name,hq_country,incorporation_country,lists`` (lists ``;``-separated list ids);
-  optional ``kind`` (company/person), ``nationality``, ``residence``.
+  optional ``kind`` (company/person/state/arrangement), ``nationality``, ``residence``.
 - ``X.csv``: ``owner_id,owned_id,share_min,share_max`` as fractions in [0, 1]; an exact share has
   min = max; both empty means control of unknown size. Optional ``kind`` (shares/voting/control),
   ``source``, ``source_record``, ``valid_from``, ``valid_to`` (ISO dates).
@@ -162,8 +162,9 @@ def read_entities(path: Path) -> EntityColumns:
                 if part.strip() and known_code(part) is None:
                     raise SourceFormatError(str(path), f"data row {i + 1}", _not_a_code(column, part.strip()))
     for i, kind in out.optional.get("kind", {}).items():
-        if kind not in (NodeKind.COMPANY, NodeKind.PERSON):
-            raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not company or person")
+        if kind not in tuple(NodeKind):
+            kinds = ", ".join(k.value for k in NodeKind)
+            raise SourceFormatError(str(path), f"data row {i + 1}", f"kind {kind!r} is not one of {kinds}")
     return out
 
 

@@ -72,7 +72,7 @@ def parse(path: Path) -> Parsed:
                 EntityRecord(
                     eid,
                     _first(props, "name"),
-                    kind=NodeKind.PERSON if person else NodeKind.COMPANY,
+                    kind=NodeKind.PERSON if person else NodeKind.STATE if schema == "PublicBody" else NodeKind.COMPANY,
                     hq_country=None if person else country_code(_first(props, "mainCountry")) or country,
                     incorporation_country=None if person else country_code(_first(props, "jurisdiction")) or country,
                     nationality=country_code(_first(props, "nationality")) if person else None,
