@@ -55,11 +55,11 @@ def test_graph_resolve_refuses_bad_entities(tmp_path: Path, row: str, message: s
 def test_ownership_load_refuses_bad_entities_and_leaves_the_store(tmp_path: Path, row: str, message: str) -> None:
     db = tmp_path / "s.sqlite3"
     good_e, good_x = _files(tmp_path, "CN,CN,us-ofac-sdn;us-ofac-sdn:SDGT")
-    assert ownergate("--db", str(db), "ownership", "load", str(good_e), str(good_x)).returncode == 0
+    assert ownergate("--db", str(db), "--create", "ownership", "load", str(good_e), str(good_x)).returncode == 0
     entities, edges = tmp_path / "E2.csv", tmp_path / "X2.csv"
     entities.write_text(ENTITIES.format(row=row).replace("Parent Co", "Parent Co renamed"))
     edges.write_text(EDGES)
-    result = ownergate("--db", str(db), "ownership", "load", str(entities), str(edges))
+    result = ownergate("--db", str(db), "--create", "ownership", "load", str(entities), str(edges))
     assert result.returncode == 3 and message in result.stderr and "data row 2" in result.stderr
     store = open_store(f"sqlite:///{db}")
     with store.read() as tx:
@@ -84,7 +84,7 @@ def test_customers_import_refuses_a_country_name(tmp_path: Path) -> None:
         "id,name,country,hq_country,lei,registration_number,website,entity_id\n"
         "ok,Fine Ltd,GB,GB,,,,\nbad,Acme,DE,China,,,,\n"
     )
-    result = ownergate("--db", str(db), "customers", "import", str(book))
+    result = ownergate("--db", str(db), "--create", "customers", "import", str(book))
     assert result.returncode == 3
     assert f"{book}: line 3: hq_country: 'China' is not an ISO 3166-1 alpha-2 country code" in result.stderr
     assert "(did you mean CN?)" in result.stderr
@@ -98,14 +98,14 @@ def test_customers_import_takes_a_sub_national_region(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     book = tmp_path / "customers.csv"
     book.write_text("id,name,country,hq_country\ncrimea,Yalta Soft LLC,UA,UA-43\n")
-    assert ownergate("--db", str(db), "customers", "import", str(book)).returncode == 0
+    assert ownergate("--db", str(db), "--create", "customers", "import", str(book)).returncode == 0
 
 
 def test_unknown_policy_name_is_exit_3(tmp_path: Path) -> None:
     db = tmp_path / "s.sqlite3"
     book = tmp_path / "customers.csv"
     book.write_text("id,name,country,hq_country\nacme,Acme Widgets GmbH,DE,DE\n")
-    assert ownergate("--db", str(db), "customers", "import", str(book)).returncode == 0
-    result = ownergate("--db", str(db), "decide", "acme", "--policy", "anthropik")
+    assert ownergate("--db", str(db), "--create", "customers", "import", str(book)).returncode == 0
+    result = ownergate("--db", str(db), "--create", "decide", "acme", "--policy", "anthropik")
     assert result.returncode == 3 and "'anthropik'" in result.stderr
-    assert ownergate("--db", str(db), "policy", "activate", "anthropik").returncode == 3
+    assert ownergate("--db", str(db), "--create", "policy", "activate", "anthropik").returncode == 3

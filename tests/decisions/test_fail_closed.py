@@ -13,7 +13,7 @@ import pytest
 
 from ownergate.decisions import customers as book
 from ownergate.decisions.service import decide
-from ownergate.lists.loader import load_paths
+from ownergate.lists.loader import Guards, load_paths
 from ownergate.ownership.repository import load_ownership
 from ownergate.policy.loader import read_policy
 from ownergate.store import Store
@@ -23,15 +23,14 @@ ANTHROPIC_LISTS = sorted(read_policy("anthropic", None).deny_lists)
 
 def load_every_list(store: Store, folder: Path, when: datetime | None = None) -> None:
     """Every list the anthropic policy denies on, each a one-entry internal CSV (fresh unless ``when``)."""
-    paths = []
     for list_id in ANTHROPIC_LISTS:
         path = folder / f"{list_id}.csv"
         path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
-        paths.append(path)
-    if when is None:
-        load_paths(store, paths)
-    else:
-        load_paths(store, paths, clock=lambda: when)
+        # a placeholder in another format than the list's own: named and forced (integrity guards)
+        if when is None:
+            load_paths(store, [path], list_id=list_id, guards=Guards(force=True))
+        else:
+            load_paths(store, [path], list_id=list_id, guards=Guards(force=True), clock=lambda: when)
 
 
 def parent_book(store: Store, folder: Path, parent_country: str) -> None:
@@ -92,7 +91,7 @@ def test_empty_store_is_review_lists_missing(store: Store, tmp_path: Path) -> No
 def test_a_denying_list_missing_is_review_naming_it(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "us-ofac-sdn.csv"
     path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
-    load_paths(store, [path])
+    load_paths(store, [path], list_id="us-ofac-sdn", guards=Guards(force=True))
     customers = tmp_path / "c.csv"
     customers.write_text("id,name,country,hq_country\nacme,Acme Widgets GmbH,DE,DE\n")
     book.import_files(store, customers, None, datetime.now(UTC))
@@ -130,7 +129,9 @@ def test_customer_with_no_country_is_review(store: Store, tmp_path: Path) -> Non
     book.import_files(store, customers, None, datetime.now(UTC))
     verdict = decide(store, "nowhere", "anthropic")
     assert verdict.decision.value == "review"
-    assert [r.code.value for r in verdict.reasons] == ["country-missing"]
+    codes = [r.code.value for r in verdict.reasons]
+    # the ownership rule also finds it possibly of an unsupported region (a party of unknown country)
+    assert codes[0] == "country-missing" and set(codes) <= {"country-missing", "possible-ownership"}
 
 
 def test_customer_headquartered_outside_the_allowlist_denies(store: Store, tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def ownergate(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_activate_then_decide(tmp_path: Path) -> None:
     db = str(tmp_path / "s.sqlite3")
     (tmp_path / "c.csv").write_text("id,name,country,hq_country\nacme,Acme Widgets GmbH,DE,DE\n")
-    assert ownergate("--db", db, "customers", "import", str(tmp_path / "c.csv")).returncode == 0
+    assert ownergate("--db", db, "--create", "customers", "import", str(tmp_path / "c.csv")).returncode == 0
     before = ownergate("--db", db, "decide", "acme", "--json", "--dry-run")
     assert before.returncode == 0, before.stderr
     assert json.loads(before.stdout)["policy"] == "anthropic"

@@ -24,7 +24,7 @@ import pytest
 
 from ownergate.decisions import customers as book
 from ownergate.decisions.service import decide_all, record_verdicts
-from ownergate.lists.loader import load_paths
+from ownergate.lists.loader import Guards, load_paths
 from ownergate.ownership.repository import load_ownership
 from ownergate.policy.loader import read_policy
 from ownergate.service.auth import issue_token
@@ -62,12 +62,11 @@ def load_desk(store: Store, testdata: Path, lists: tuple[str, ...], folder: Path
     """
     results = load_paths(store, [testdata / p for p in lists])
     loaded = {r.list_id for r in results}
-    placeholders = []
     for list_id in sorted(read_policy("anthropic", None).deny_lists - loaded):
         path = folder / f"{list_id}.csv"
         path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
-        placeholders.append(path)
-    load_paths(store, placeholders)
+        # a placeholder in another format than the list's own: named and forced (integrity guards)
+        load_paths(store, [path], list_id=list_id, guards=Guards(force=True))
     load_ownership(store, [EXAMPLES / "entities.csv", EXAMPLES / "edges.csv"])
     book.import_files(store, EXAMPLES / "customers.csv", EXAMPLES / "owners.csv", datetime.now(UTC))
     (folder / "c.csv").write_text(CUSTOMERS, encoding="utf-8")

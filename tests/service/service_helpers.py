@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from ownergate.lists.loader import load_paths
+from ownergate.lists.loader import Guards, load_paths
 from ownergate.policy.loader import read_policy
 from ownergate.service import auth, keys
 from ownergate.store import Store
@@ -55,12 +55,11 @@ class Gate:
 def load_policy_lists(store: Store) -> None:
     """Every list the active (default) policy denies on, one entry each, loaded now: /healthz is ok."""
     with tempfile.TemporaryDirectory() as folder:
-        paths = []
         for list_id in sorted(read_policy("anthropic", None).deny_lists):
             path = Path(folder) / f"{list_id}.csv"
             path.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
-            paths.append(path)
-        load_paths(store, paths)
+            # a placeholder in another format than the list's own: named and forced (integrity guards)
+            load_paths(store, [path], list_id=list_id, guards=Guards(force=True))
 
 
 def seed_gate(store: Store) -> Gate:

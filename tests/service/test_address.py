@@ -56,7 +56,7 @@ def checker() -> Checker:
 
 @pytest.mark.parametrize("form", CN_FORMS)
 def test_every_form_is_judged_by_its_ipv4_country(checker: Checker, form: str) -> None:
-    reason = checker._region_reason(form)
+    reason = checker._region_reason(checker.regions, form)
     assert reason is not None and reason["code"] == "ip-unsupported-region"
     if not form.startswith("64:ff9b:1:"):  # a local-use NAT64 address has several readings: any may deny
         assert reason["evidence"]["ip"] == CN and reason["evidence"]["country"] == "CN"
@@ -96,9 +96,9 @@ def test_property_a_form_never_escapes_the_plain_address_verdict(
     checker = Checker(Replica("sqlite:///unused.sqlite3"))
     written = _FORMS[form](v4, rest)
     assert str(v4) in region_addresses(written)
-    plain = checker._region_reason(str(v4))
+    plain = checker._region_reason(checker.regions, str(v4))
     if plain is not None:  # the plain address is refused: so is every spelling of it
-        spelled = checker._region_reason(written)
+        spelled = checker._region_reason(checker.regions, written)
         assert spelled is not None and spelled["code"] == "ip-unsupported-region"
 
 

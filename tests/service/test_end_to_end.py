@@ -36,11 +36,10 @@ def test_singapore_subsidiary_of_a_chinese_parent_is_denied_and_a_british_custom
     db = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     _ownergate(db, "lists", "load", str(testdata / "us_lists/us_dod_chinese_milcorps_sanctions.csv"))
     # the other lists the default policy denies on, as one-entry placeholders (else: lists-missing, review)
-    others = []
     for list_id in sorted(read_policy("anthropic", None).deny_lists - {"us-dod-1260h"}):
-        others.append(tmp_path / f"{list_id}.csv")
-        others[-1].write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
-    _ownergate(db, "lists", "load", *map(str, others))
+        other = tmp_path / f"{list_id}.csv"
+        other.write_text("id,name,aliases,country,type\n1,Zebulon Quarry Holdings Ltd,,PA,organization\n")
+        _ownergate(db, "lists", "load", "--list", list_id, "--force", str(other))
     _ownergate(db, "ownership", "load", str(EXAMPLES / "entities.csv"), str(EXAMPLES / "edges.csv"))
     _ownergate(db, "customers", "import", str(EXAMPLES / "customers.csv"), "--owners", str(EXAMPLES / "owners.csv"))
     _ownergate(db, "decide", "--all")

@@ -50,15 +50,26 @@ def zip_bomb(path: Path, member: str, gib: float = 4.0) -> Path:
     return path
 
 
+# A small launcher reports its child's peak memory: a child forked straight from a large pytest
+# worker would count the worker's pages as its own until it execs.
+_LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)\n"
+)
+
+
 def _max_rss_mib(args: list[str], tmp_path: Path) -> tuple[int, str, float]:
     """Run a command; its exit status, stderr, and its own peak resident memory (os.wait4)."""
     err = tmp_path / "stderr.txt"
     env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     with err.open("w") as handle:
-        child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=handle, env=env)
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, err.read_text(), usage.ru_maxrss / 1024  # KiB on Linux
+        run = subprocess.run(
+            [sys.executable, "-c", _LAUNCHER, *args], stdout=subprocess.PIPE, stderr=handle, env=env, text=True
+        )
+    code, peak = run.stdout.split()
+    return int(code), err.read_text(), int(peak) / 1024  # KiB on Linux
 
 
 def test_a_gzip_bomb_is_refused_by_the_cli_with_low_memory(tmp_path: Path) -> None:

@@ -98,6 +98,9 @@ class Checker:
     def check(self, api_key: str | None, ip: str | None, now: float | None = None) -> Verdict:
         """The verdict for a request with ``api_key`` from ``ip`` (None: address unknown)."""
         now = time.time() if now is None else now
+        broken = self.replica.broken
+        if broken is not None:  # whatever the staleness settings: the table's source is gone
+            return refusal(503, broken.code, f"{broken}: every check fails closed until it is back")
         if self.fail_closed and self.max_staleness > 0:
             age = self.replica.age(now)
             if age > self.max_staleness:
@@ -108,9 +111,6 @@ class Checker:
                     f"the decision table is {shown}, past the maximum staleness of {self.max_staleness:g} s",
                     {"max_staleness_seconds": self.max_staleness},
                 )
-        broken = self.replica.broken
-        if broken is not None:  # whatever the staleness settings: the table's source is gone
-            return refusal(503, broken.code, f"{broken}: every check fails closed until it is back")
         if not api_key:
             return MISSING_KEY
         if len(api_key) > 64 or not KEY_PATTERN.fullmatch(api_key):
