@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from service_helpers import serve_process, wait_for
+from service_helpers import load_policy_lists, serve_process, wait_for
 
 from ownergate.client import Client, OwnergateHTTPError
 from ownergate.service import auth
@@ -32,6 +32,7 @@ def doc_example() -> str:
 
 @pytest.fixture
 def served(sqlite_store: Store) -> tuple[str, str]:
+    load_policy_lists(sqlite_store)
     return sqlite_store.url, auth.issue_token(sqlite_store, "signup-flow", "onboarding").token
 
 
