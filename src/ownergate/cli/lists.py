@@ -70,24 +70,39 @@ def diff(ctx: typer.Context, list_id: str, as_json: Annotated[bool, typer.Option
         typer.echo(f"  {label} ({len(ids)}): {', '.join(ids[:20])}{' ...' if len(ids) > 20 else ''}")
 
 
+_MODES = {
+    "online": "downloaded from the publishers",
+    "folder": "loaded the folder {folder}",
+    "sample": "loaded the shipped sample lists (fictional, sample-*)",
+}
+
+
 @lists_app.command("update")
 def update(
     ctx: typer.Context,
     from_dir: Annotated[
         Path | None,
-        typer.Option("--from", help="Load every list file under this folder [default: OWNERGATE_LISTS_FROM]."),
+        typer.Option("--from", help="Load every list file under this folder instead of downloading."),
     ] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Do not try the publishers; load the sample.")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Do not try the publishers: load OWNERGATE_LISTS_FROM, else the sample (store without real lists).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Download every official list (or load a folder, or the shipped sample when offline)."""
-    folder = from_dir or load_settings().lists_from
-    report = update_lists(state(ctx).store(), from_dir=folder, offline=offline)
+    """Download every official list; offline, load OWNERGATE_LISTS_FROM, else the sample into an empty store."""
+    report = update_lists(
+        state(ctx).store(), from_dir=from_dir, offline=offline, fallback_dir=load_settings().lists_from
+    )
     if as_json:
-        print_json({"mode": report.mode, "results": [r.as_json() for r in report.results],
+        print_json({"mode": report.mode, "folder": None if report.folder is None else str(report.folder),
+                    "results": [r.as_json() for r in report.results],
                     "notes": report.notes, "failures": report.failures})  # fmt: skip
     else:
-        typer.echo(f"lists update ({report.mode}{': ' + str(folder) if report.mode == 'folder' else ''})")
+        typer.echo(f"lists update: {_MODES[report.mode].format(folder=report.folder)}")
         for note in report.notes:
             typer.echo(f"  note: {note}")
         _summary(report.results)
