@@ -21,7 +21,10 @@ def migrate(ctx: typer.Context) -> None:
 
 
 @store_app.command("info")
-def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def info(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the store's details as JSON.")] = False,
+) -> None:
     """The store's backend, schema version and table sizes."""
     data = describe(state(ctx).store())
     if as_json:
