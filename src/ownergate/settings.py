@@ -73,8 +73,8 @@ def default_db_url() -> str:
 class Settings:
     # Store URL: "sqlite:///path/file.sqlite3" (or a bare path) or "postgresql://..." (OWNERGATE_DB).
     db: str
-    # Folder of list files to load instead of downloading (OWNERGATE_LISTS_FROM); the Makefile sets
-    # it to ../shared/data when that folder exists.
+    # Folder of list files `lists update` loads when the publishers cannot be reached
+    # (OWNERGATE_LISTS_FROM); the Makefile sets it to ../shared/data when that folder exists.
     lists_from: Path | None
     # Folder of the real public test data (OWNERGATE_TESTDATA), default ../shared/data.
     testdata: Path
@@ -98,6 +98,9 @@ class Settings:
     # Minutes a review desk session lasts after login before the analyst logs in again
     # (OWNERGATE_REVIEW_SESSION_MINUTES).
     review_session_minutes: float
+    # True: `lists update` never contacts the publishers, as with --offline (OWNERGATE_OFFLINE),
+    # for air-gapped installations and tests.
+    offline: bool = False
 
 
 def load_settings() -> Settings:
@@ -116,4 +119,5 @@ def load_settings() -> Settings:
         redis_url=_env("OWNERGATE_REDIS_URL"),
         trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
         review_session_minutes=_env_float("OWNERGATE_REVIEW_SESSION_MINUTES", 480.0),
+        offline=_env_bool("OWNERGATE_OFFLINE", False),
     )

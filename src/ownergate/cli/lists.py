@@ -104,14 +104,15 @@ def update(
         bool,
         typer.Option(
             "--offline",
-            help="Do not try the publishers: load OWNERGATE_LISTS_FROM, else the sample (store without real lists).",
+            help="Do not try the publishers (also OWNERGATE_OFFLINE=1): load OWNERGATE_LISTS_FROM, else the sample.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Download every official list; offline, load OWNERGATE_LISTS_FROM, else the sample into an empty store."""
+    settings = load_settings()
     report = update_lists(
-        state(ctx).store(), from_dir=from_dir, offline=offline, fallback_dir=load_settings().lists_from
+        state(ctx).store(), from_dir=from_dir, offline=offline or settings.offline, fallback_dir=settings.lists_from
     )
     if as_json:
         print_json({"mode": report.mode, "folder": None if report.folder is None else str(report.folder),

@@ -57,7 +57,7 @@ def update(
 ) -> UpdateReport:
     if from_dir is not None:
         return _folder(store, from_dir, [])
-    reason = "offline: --offline given"
+    reason = "offline: --offline or OWNERGATE_OFFLINE=1"
     if not offline:
         try:
             return _online(store, transport or HttpTransport())
