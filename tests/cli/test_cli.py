@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -47,6 +48,9 @@ def test_store_info_json(tmp_path: Path) -> None:
     assert info["backend"] == "sqlite"
     assert info["schema_version"] >= 1
     assert db.exists()
+    text = ownergate("--db", str(db), "store", "info").stdout
+    assert "{" not in text and "tables:\n" in text  # a table, not a dict repr
+    assert re.search(r"^  customers +0$", text, re.MULTILINE)
 
 
 def test_expected_error_is_one_line_without_traceback() -> None:

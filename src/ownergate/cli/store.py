@@ -31,4 +31,12 @@ def info(
         print_json(data)
     else:
         for key, value in data.items():
-            typer.echo(f"{key}: {value}")
+            if isinstance(value, dict):  # the table sizes: one aligned line each, never a dict repr
+                typer.echo(f"{key}:")
+                width = max((len(str(k)) for k in value), default=0)
+                for name, count in value.items():
+                    typer.echo(
+                        f"  {str(name).ljust(width)}  {count:>10,}" if isinstance(count, int) else f"  {name}  {count}"
+                    )
+            else:
+                typer.echo(f"{key}: {value}")
