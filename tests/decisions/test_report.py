@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from ownergate.decisions.report import render_html
 from ownergate.decisions.verdict import Decision, Reason, ReasonCode, Verdict
 from ownergate.lists.loader import load_paths
@@ -57,6 +59,7 @@ def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_decide_all_json_lines_and_output_errors_before_recording(tmp_path: Path, testdata: Path) -> None:
     db = tmp_path / "s.sqlite3"
     assert _cli(db, "lists", "load", str(testdata / "csl/dpl_2023-11-30.txt")).returncode == 0

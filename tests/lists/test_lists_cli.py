@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ownergate.lists.download import OFFICIAL, HttpTransport
 from ownergate.lists.update import update
@@ -26,6 +27,7 @@ def _run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_load_status_diff(tmp_path: Path, testdata: Path) -> None:
     db = tmp_path / "s.sqlite3"
     first = _run(db, "load", str(testdata / "ofac/sdn_2021-07-07"))

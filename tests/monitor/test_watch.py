@@ -49,6 +49,7 @@ def save_book(store: Store) -> None:
         book_store.save(tx, BOOK, datetime.now(UTC))
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_watch_once_from_folder_cli(sqlite_store: Store, tmp_path: Path) -> None:
     db = sqlite_store.url
     save_book(sqlite_store)
