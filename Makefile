@@ -1,15 +1,16 @@
-# ownergate: `make run` sets up and serves; `make test` runs the whole suite.
+# ownergate: `make run` sets up and serves; `make test` runs the whole suite (in parallel, slowest ten shown).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED := $(abspath ../shared/data)
 
-# Offline list data: the real snapshots beside the project when they are there.
+# Offline list data (used when the publishers cannot be reached): the real snapshots beside the
+# project when they are there.
 ifneq ($(wildcard $(SHARED)/README.md),)
 export OWNERGATE_LISTS_FROM ?= $(SHARED)
 endif
 
-.PHONY: run test lint format bench install install-dev clean tools lock
+.PHONY: run test test-fast lint format bench install install-dev clean tools lock
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,10 +38,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.dev-installed
 
+# Lists: downloaded from the publishers when online, else loaded from OWNERGATE_LISTS_FROM, else
+# the labelled sample (into an empty store only); `lists update` prints which. Exit 2 means it
+# refused to add the sample beside real lists: the store keeps the lists it has, and serving goes
+# on. `serve` binds OWNERGATE_HOST:OWNERGATE_PORT (default 127.0.0.1:8080).
 run: install
 	$(BIN)/ownergate store migrate
-	$(BIN)/ownergate lists update
-	$(BIN)/ownergate serve --host 127.0.0.1 --port 8080
+	@$(BIN)/ownergate lists update; rc=$$?; \
+	  if [ $$rc -eq 2 ]; then echo "make run: lists not updated; serving the lists already in the store"; \
+	  elif [ $$rc -ne 0 ]; then exit $$rc; fi
+	$(BIN)/ownergate serve
 
 # Debian tools some tests and benchmarks run for real (nginx for auth_request, wrk for load, Chromium
 # for the review desk's browser tests, Graphviz for its ownership pictures);
@@ -53,8 +60,16 @@ tools:
 	      || echo "could not install $$pkg"; \
 	  fi; done
 
+# The suite runs on every core (pytest-xdist); tests that share a fixed resource (nginx, Chromium,
+# Spark) carry an xdist_group mark and run in one worker. PYTEST_ARGS adds options, e.g.
+# `make test PYTEST_ARGS="tests/lists -x"`; `make test-fast` leaves out the tests marked slow.
+PYTEST_WORKERS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=10
 test: install-dev tools
-	$(BIN)/python -m pytest
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-fast: install-dev
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

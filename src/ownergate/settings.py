@@ -85,8 +85,8 @@ def default_db_url() -> str:
 class Settings:
     # Store URL: "sqlite:///path/file.sqlite3" (or a bare path) or "postgresql://..." (OWNERGATE_DB).
     db: str
-    # Folder of list files to load instead of downloading (OWNERGATE_LISTS_FROM); the Makefile sets
-    # it to ../shared/data when that folder exists.
+    # Folder of list files `lists update` loads when the publishers cannot be reached
+    # (OWNERGATE_LISTS_FROM); the Makefile sets it to ../shared/data when that folder exists.
     lists_from: Path | None
     # Folder of the real public test data (OWNERGATE_TESTDATA), default ../shared/data.
     testdata: Path
@@ -128,6 +128,9 @@ class Settings:
     max_decompressed_bytes: int = 2048 << 20
     # Most a compressed file may expand relative to its compressed size (OWNERGATE_MAX_COMPRESSION_RATIO).
     max_compression_ratio: float = 200.0
+    # True: `lists update` never contacts the publishers, as with --offline (OWNERGATE_OFFLINE),
+    # for air-gapped installations and tests.
+    offline: bool = False
 
 
 def load_settings() -> Settings:
@@ -154,4 +157,5 @@ def load_settings() -> Settings:
         list_max_shrink=_env_fraction("OWNERGATE_LIST_MAX_SHRINK", 0.2),
         max_decompressed_bytes=int(_env_float("OWNERGATE_MAX_DECOMPRESSED_MB", 2048.0) * (1 << 20)),
         max_compression_ratio=_env_float("OWNERGATE_MAX_COMPRESSION_RATIO", 200.0),
+        offline=_env_bool("OWNERGATE_OFFLINE", False),
     )

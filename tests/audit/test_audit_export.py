@@ -69,6 +69,7 @@ def ownergate(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_cli_verify_and_export(tmp_path: Path, fill: Filler, drop_guards: Callable[[Store], None]) -> None:
     db = f"sqlite:///{tmp_path / 'a.sqlite3'}"
     with open_store(db) as store:

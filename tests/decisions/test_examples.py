@@ -106,7 +106,7 @@ def test_decide_cli_json_and_book(lists_store: Store, tmp_path: Path) -> None:
         rows = list(csv.DictReader(fh))
     assert {r["customer_id"]: r["decision"] for r in rows} == {e["customer_id"]: e["decision"] for e in _expected()}
     html = report.read_text()
-    assert "<svg" in html and "us-via-cayman" in html and "unrelated-uk" not in html
+    assert "<svg" in html and "us-via-cayman" in html and "unrelated-uk" in html  # every customer, allowed too
     bad = subprocess.run([*run], capture_output=True, text=True, check=False)
     assert bad.returncode == 3 and "give one CUSTOMER_ID or --all" in bad.stderr
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from ownergate.lists.download import OFFICIAL, HttpTransport
 from ownergate.lists.update import update
@@ -26,6 +27,7 @@ def _run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
     )
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_load_status_diff(tmp_path: Path, testdata: Path) -> None:
     db = tmp_path / "s.sqlite3"
     first = _run(db, "load", str(testdata / "ofac/sdn_2021-07-07"))
@@ -78,6 +80,29 @@ def test_update_offline_loads_sample(tmp_path: Path) -> None:
     result = _run(db, "update", "--offline", "--json")
     assert result.returncode == 0, result.stderr
     assert {r["list"] for r in json.loads(result.stdout)["results"]} == {"sample-sanctions", "sample-export-control"}
+
+
+def test_update_offline_refuses_the_sample_beside_real_lists(tmp_path: Path, testdata: Path) -> None:
+    db = tmp_path / "s.sqlite3"
+    assert _run(db, "load", str(testdata / "csl/dpl_2023-11-30.txt")).returncode == 0
+    before = _run(db, "status", "--json").stdout
+    result = _run(db, "update", "--offline")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "us-bis-dpl" in result.stderr and "--from" in result.stderr
+    assert _run(db, "status", "--json").stdout == before
+
+
+def test_update_offline_falls_back_to_the_lists_from_folder(tmp_path: Path, testdata: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "dpl.txt").write_bytes((testdata / "csl/dpl_2023-11-30.txt").read_bytes())
+    db = tmp_path / "s.sqlite3"
+    result = _run(db, "update", "--offline", env={**os.environ, "OWNERGATE_LISTS_FROM": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"lists update: loaded the folder {folder}\n")
+    assert "us-bis-dpl: loaded" in result.stdout
+    missing = _run(db, "update", "--from", str(tmp_path / "nope"))
+    assert missing.returncode == 3 and missing.stderr.count("\n") == 1 and "nope" in missing.stderr
 
 
 def test_update_online_through_a_fake_transport(sqlite_store: Store, testdata: Path) -> None:

@@ -73,6 +73,7 @@ def test_same_file_twice_records_no_change(store: Store) -> None:
         assert tx.scalar("SELECT COUNT(*) FROM list_entry WHERE list_id = ?", (first.list_id,)) == first.entries
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_sdn_2023_to_2024_diff_is_exact(store: Store, testdata: Path) -> None:
     old_path, new_path = testdata / "ofac/sdn_2023-05-02.csv", testdata / "ofac/sdn_2024-05-03.csv"
     old, new = _rows(old_path), _rows(new_path)

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from test_redecide_lists import ADDED, book, changed_events, decisions
 
 from ownergate.audit.verify import verify
@@ -75,6 +76,7 @@ def prepared(tmp_path: Path, testdata: Path) -> tuple[str, Store]:
     return url, store
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_kill_mid_list_load_keeps_previous_snapshot(tmp_path: Path, testdata: Path) -> None:
     url, store = prepared(tmp_path, testdata)
     (before,) = current_snapshots(store)
@@ -97,6 +99,7 @@ def test_kill_mid_list_load_keeps_previous_snapshot(tmp_path: Path, testdata: Pa
     store.close()
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_kill_mid_redecision_then_rerun_completes(tmp_path: Path, testdata: Path) -> None:
     url, store = prepared(tmp_path, testdata)
     load_paths(store, [testdata / "ofac/sdn_2024-05-03.csv"])

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
+import pytest
 from monitor_helpers import use_sdn_only
 
 from ownergate.decisions import customers as book_store
@@ -62,6 +63,7 @@ def changed_events(store: Store) -> list[dict[str, object]]:
     return [json.loads(r[0]) for r in rows]
 
 
+@pytest.mark.slow  # tens of seconds: real lists or subprocesses
 def test_sdn_2023_to_2024_changes_exactly_the_added(store: Store, testdata: Path, tmp_path: Path) -> None:
     use_sdn_only(store)
     load_paths(store, [testdata / "ofac/sdn_2023-05-02.csv"])

@@ -14,7 +14,7 @@ from ownergate.ownership import OwnershipGraph, get_rule, resolve
 from .helpers import Edge, graph
 
 pytest.importorskip("pyspark")
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]  # one local Spark JVM
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ from ownergate.lists.loader import load_paths
 from ownergate.ownership.repository import load_ownership
 from ownergate.store import open_store
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]  # Chromium; rewrites docs/img/
 CHROMIUM = "/usr/bin/chromium"
 IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")

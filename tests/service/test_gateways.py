@@ -24,7 +24,7 @@ from service_helpers import free_port, seed_gate, serve_process, wait_for
 from ownergate.store import open_store
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gateways")]  # nginx, Envoy gRPC: one worker
 
 
 def _nginx() -> str:

@@ -36,7 +36,7 @@ def verify_cmd(
         list[str] | None,
         typer.Option(help="SEQ:HASH of a head printed by an earlier verify and kept outside the store (repeatable)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Check the whole chain; exit 1 naming the first altered, removed or reordered record."""
     report = verify(state(ctx).store(), parse_anchors(anchor or []))

@@ -62,7 +62,9 @@ def add(
 
 
 @customers_app.command("list")
-def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print the customers as JSON.")] = False
+) -> None:
     """Every customer."""
     with state(ctx).store().read() as tx:
         found = book.all_customers(tx)
@@ -74,13 +76,43 @@ def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] =
 
 
 @customers_app.command("show")
-def show(ctx: typer.Context, customer_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """One customer with its declared owners."""
+def show(
+    ctx: typer.Context,
+    customer_id: Annotated[str, typer.Argument(help="The customer's id")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the customer as JSON.")] = False,
+) -> None:
+    """One customer with its declared owners (a table, or JSON with --json)."""
     with state(ctx).store().read() as tx:
         customer = book.get_customer(tx, customer_id)
     data = book.to_dict(customer)
     if as_json:
         print_json(data)
         return
+    raw = data.pop("owners", [])
+    owners = [o for o in raw if isinstance(o, dict)] if isinstance(raw, list) else []
+    width = max(len(k) for k in data)
     for key, value in data.items():
-        typer.echo(f"{key}: {value}")
+        typer.echo(f"{key.ljust(width)}  {_cell(value)}")
+    typer.echo(f"declared owners ({len(owners)})" + (":" if owners else ""))
+    if owners:
+        columns = list(dict.fromkeys(k for owner in owners for k in owner))
+        typer.echo(_table(columns, [[_cell(o.get(c)) for c in columns] for o in owners]))
+
+
+def _cell(value: object) -> str:
+    """A value as a person reads it: ``-`` for none, lists joined, never a Python repr."""
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return "\n".join("  " + line for line in lines)

@@ -16,7 +16,7 @@ app.add_typer(keys_app, name="keys")
 @keys_app.command("issue")
 def issue(
     ctx: typer.Context,
-    customer_id: str,
+    customer_id: Annotated[str, typer.Argument(help="The customer the key is for")],
     label: Annotated[str | None, typer.Option(help="A note to tell keys apart")] = None,
 ) -> None:
     """Issue a key for CUSTOMER_ID and print it (this once: it cannot be shown again)."""
@@ -37,7 +37,7 @@ def list_(
     ctx: typer.Context,
     customer: Annotated[str | None, typer.Option(help="Only this customer's keys")] = None,
     revoked: Annotated[bool, typer.Option("--revoked", help="Include revoked keys")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the keys as JSON.")] = False,
 ) -> None:
     """Keys by prefix (never the keys themselves)."""
     found = keys.list_keys(state(ctx).store(), customer, revoked)

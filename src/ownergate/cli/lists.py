@@ -12,7 +12,7 @@ from ownergate.cli.app import app, print_json, state
 from ownergate.lists import last_diff, load_paths
 from ownergate.lists.loader import Guards
 from ownergate.lists.model import LoadResult
-from ownergate.lists.repository import current_snapshots
+from ownergate.lists.repository import current_snapshots, entry_names
 from ownergate.lists.update import update as update_lists
 from ownergate.settings import load_settings
 
@@ -55,7 +55,9 @@ def load(
 
 
 @lists_app.command("status")
-def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def status(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print the snapshots as JSON.")] = False
+) -> None:
     """The current snapshot of every list."""
     snaps = current_snapshots(state(ctx).store())
     if as_json:
@@ -71,15 +73,36 @@ def status(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] 
 
 
 @lists_app.command("diff")
-def diff(ctx: typer.Context, list_id: str, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """What the last load of LIST added, removed and changed (source record ids)."""
-    result = last_diff(state(ctx).store(), list_id)
+def diff(
+    ctx: typer.Context,
+    list_id: Annotated[str, typer.Argument(help="The list id, e.g. us-ofac-sdn (see `lists status`).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the diff as JSON (with each entry's name).")] = False,
+) -> None:
+    """What the last load of LIST added, removed and changed: each entry's id and name."""
+    store = state(ctx).store()
+    result = last_diff(store, list_id)
+    names = entry_names(store, list_id, result.to_snapshot, [*result.added, *result.changed])
+    if result.removed and result.from_snapshot is not None:
+        names |= entry_names(store, list_id, result.from_snapshot, list(result.removed))
     if as_json:
-        print_json(result.as_json())
+        print_json({**result.as_json(), "names": {i: names.get(i) for i in (*result.added, *result.removed,
+                                                                          *result.changed)}})  # fmt: skip
         return
-    typer.echo(f"{result.list_id}: snapshot {result.from_snapshot} -> {result.to_snapshot}")
+    typer.echo(f"{result.list_id}: snapshot {result.from_snapshot or '-'} -> {result.to_snapshot}")
     for label, ids in (("added", result.added), ("removed", result.removed), ("changed", result.changed)):
-        typer.echo(f"  {label} ({len(ids)}): {', '.join(ids[:20])}{' ...' if len(ids) > 20 else ''}")
+        typer.echo(f"  {label} ({len(ids)})" + (":" if ids else ""))
+        for entry_id in ids[:20]:
+            fields = result.changed_fields.get(entry_id, ()) if label == "changed" else ()
+            typer.echo(f"    {entry_id}  {names.get(entry_id, '?')}" + (f"  [{', '.join(fields)}]" if fields else ""))
+        if len(ids) > 20:
+            typer.echo(f"    ... and {len(ids) - 20} more (--json lists them all)")
+
+
+_MODES = {
+    "online": "downloaded from the publishers",
+    "folder": "loaded the folder {folder}",
+    "sample": "loaded the shipped sample lists (fictional, sample-*)",
+}
 
 
 @lists_app.command("update")
@@ -87,19 +110,28 @@ def update(
     ctx: typer.Context,
     from_dir: Annotated[
         Path | None,
-        typer.Option("--from", help="Load every list file under this folder [default: OWNERGATE_LISTS_FROM]."),
+        typer.Option("--from", help="Load every list file under this folder instead of downloading."),
     ] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Do not try the publishers; load the sample.")] = False,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Do not try the publishers (also OWNERGATE_OFFLINE=1): load OWNERGATE_LISTS_FROM, else the sample.",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Download every official list (or load a folder, or the shipped sample when offline)."""
-    folder = from_dir or load_settings().lists_from
-    report = update_lists(state(ctx).store(), from_dir=folder, offline=offline)
+    """Download every official list; offline, load OWNERGATE_LISTS_FROM, else the sample into an empty store."""
+    settings = load_settings()
+    report = update_lists(
+        state(ctx).store(), from_dir=from_dir, offline=offline or settings.offline, fallback_dir=settings.lists_from
+    )
     if as_json:
-        print_json({"mode": report.mode, "results": [r.as_json() for r in report.results],
+        print_json({"mode": report.mode, "folder": None if report.folder is None else str(report.folder),
+                    "results": [r.as_json() for r in report.results],
                     "notes": report.notes, "failures": report.failures})  # fmt: skip
     else:
-        typer.echo(f"lists update ({report.mode}{': ' + str(folder) if report.mode == 'folder' else ''})")
+        typer.echo(f"lists update: {_MODES[report.mode].format(folder=report.folder)}")
         for note in report.notes:
             typer.echo(f"  note: {note}")
         _summary(report.results)

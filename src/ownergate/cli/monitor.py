@@ -17,7 +17,7 @@ app.add_typer(monitor_app, name="monitor")
 def runs_cmd(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="How many runs, newest first.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """The latest watch runs with their headline."""
     found = runs(state(ctx).store(), limit)
@@ -34,7 +34,7 @@ def runs_cmd(
 def report_cmd(
     ctx: typer.Context,
     run_id: Annotated[int | None, typer.Argument(help="The run [default: the latest].")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """One run's report: list changes, verdict changes from what to what, and why."""
     report = get(state(ctx).store(), run_id)

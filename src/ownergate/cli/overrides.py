@@ -36,12 +36,12 @@ def _show(item: ovr.Override, as_json: bool) -> None:
 @overrides_app.command("propose")
 def propose(
     ctx: typer.Context,
-    customer_id: str,
+    customer_id: Annotated[str, typer.Argument(help="The customer whose verdict is overridden")],
     decision: Annotated[str, typer.Option(help="allow or deny")],
     justification: Annotated[str, typer.Option(help="Why")],
     expires: Annotated[str, typer.Option(help="Expiry date (YYYY-MM-DD) or ISO date-time")],
     actor: Actor = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the override as JSON.")] = False,
 ) -> None:
     """Propose an override; it takes effect only when a different person approves it."""
     with state(ctx).store().transaction() as tx:
@@ -60,10 +60,10 @@ def propose(
 @overrides_app.command("approve")
 def approve(
     ctx: typer.Context,
-    override_id: int,
+    override_id: Annotated[int, typer.Argument(help="The override's number (see `overrides list`)")],
     actor: Actor = None,
     note: Annotated[str, typer.Option(help="A note for the record")] = "",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the override as JSON.")] = False,
 ) -> None:
     """Approve a proposed override (not your own)."""
     store = state(ctx).store()
@@ -76,10 +76,10 @@ def approve(
 @overrides_app.command("reject")
 def reject(
     ctx: typer.Context,
-    override_id: int,
+    override_id: Annotated[int, typer.Argument(help="The override's number (see `overrides list`)")],
     actor: Actor = None,
     note: Annotated[str, typer.Option(help="A note for the record")] = "",
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the override as JSON.")] = False,
 ) -> None:
     """Reject a proposed override."""
     with state(ctx).store().transaction() as tx:
@@ -91,7 +91,7 @@ def reject(
 def list_(
     ctx: typer.Context,
     customer: Annotated[str | None, typer.Option(help="Only this customer's overrides")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the override as JSON.")] = False,
 ) -> None:
     """Overrides waiting for approval, or every override of one customer."""
     with state(ctx).store().read() as tx:

@@ -23,7 +23,7 @@ def load(
     format: Annotated[
         str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)} [default: detected per file]")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the load results as JSON.")] = False,
 ) -> None:
     """Load ownership files; loading a file again replaces what it loaded before."""
     result = load_ownership(state(ctx).store(), paths, format=format, actor=f"cli:{getpass.getuser()}")

@@ -20,7 +20,9 @@ app.add_typer(policy_app, name="policy")
 
 
 @policy_app.command("list")
-def list_(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print the policies as JSON.")] = False
+) -> None:
     """Shipped policies and installed policy versions."""
     store = state(ctx).store()
     installed = repository.installed(store)

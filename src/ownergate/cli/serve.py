@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated, Any
 
 import typer
 
 from ownergate.cli.app import app, state
-from ownergate.errors import InputError
+from ownergate.errors import ConfigError, InputError
 from ownergate.settings import export_db_for_workers, load_settings
 
 
@@ -36,6 +37,9 @@ def serve(
     settings = load_settings()
     host = host or settings.host
     port = port or settings.port
+    _check_free(host, port, "--port")
+    if grpc_port is not None:
+        _check_free(host, grpc_port, "--grpc-port")
     url = db or state(ctx).db
     # Migrate the schema before any replica reads it; a missing SQLite file is refused unless --create.
     open_store(url, create=state(ctx).create).close()
@@ -80,6 +84,21 @@ def serve(
         if grpc_server is not None:
             grpc_server.stop(1)
             service.stop()
+
+
+def _check_free(host: str, port: int, option: str) -> None:
+    """Fail in one line, before the store is touched, when the address cannot be bound."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port} ({option}): {exc.strerror or exc}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port} ({option}): {exc.strerror or exc}") from exc
 
 
 def _loop() -> str:

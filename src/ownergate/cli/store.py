@@ -21,11 +21,22 @@ def migrate(ctx: typer.Context) -> None:
 
 
 @store_app.command("info")
-def info(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def info(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the store's details as JSON.")] = False,
+) -> None:
     """The store's backend, schema version and table sizes."""
     data = describe(state(ctx).store())
     if as_json:
         print_json(data)
     else:
         for key, value in data.items():
-            typer.echo(f"{key}: {value}")
+            if isinstance(value, dict):  # the table sizes: one aligned line each, never a dict repr
+                typer.echo(f"{key}:")
+                width = max((len(str(k)) for k in value), default=0)
+                for name, count in value.items():
+                    typer.echo(
+                        f"  {str(name).ljust(width)}  {count:>10,}" if isinstance(count, int) else f"  {name}  {count}"
+                    )
+            else:
+                typer.echo(f"{key}: {value}")

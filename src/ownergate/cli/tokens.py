@@ -26,7 +26,9 @@ def issue(
 
 
 @tokens_app.command("revoke")
-def revoke(ctx: typer.Context, token_id: int) -> None:
+def revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id (see `tokens list`)")]
+) -> None:
     """Revoke a token by its id."""
     info = auth.revoke_token(state(ctx).store(), token_id)
     typer.echo(f"revoked token {info.id} of {info.name}")

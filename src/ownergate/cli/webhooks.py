@@ -49,7 +49,9 @@ def add(
 
 
 @webhooks_app.command("list")
-def list_cmd(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_cmd(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print the endpoints as JSON.")] = False
+) -> None:
     """Endpoints with their delivery counts (pending, delivered, dead)."""
     store = state(ctx).store()
     endpoints = {e.id: e for e in list_endpoints(store)}

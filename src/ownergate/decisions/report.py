@@ -1,18 +1,34 @@
-"""The book report: counts per decision and reason, a bar chart, and one row per denied or review customer.
+"""The book report: every customer's verdict with its reasons, ownership path, policy and list snapshots.
 
-A single self-contained HTML file (inline SVG, no script) that can be mailed or archived.
+A single self-contained HTML file (inline SVG bar chart, print CSS, no script) that can be mailed,
+archived or printed. It is rendered by Jinja2 from ``templates/report.html.j2`` with autoescaping
+on, so names and messages from list files and customer books cannot inject markup.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
+from datetime import UTC, datetime
+from typing import Any
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ownergate.clock import iso
 from ownergate.decisions.verdict import Verdict
+from ownergate.lists.model import SnapshotInfo
 
+DECISIONS = ("deny", "review", "allow")  # the report's order: what needs attention first
 _COLOURS = {"allow": "#2e7d32", "review": "#f9a825", "deny": "#c62828"}
+
+_ENV = Environment(
+    loader=PackageLoader("ownergate.decisions", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass(slots=True)
@@ -40,54 +56,90 @@ def summarise(verdicts: Iterable[Verdict]) -> Summary:
     return summary
 
 
-def _chart(summary: Summary) -> str:
-    bars = [(d, summary.decisions.get(d, 0)) for d in ("allow", "review", "deny")]
-    peak = max((n for _, n in bars), default=0) or 1
-    width, bar_h, gap = 420, 26, 10
+def _bars(summary: Summary) -> list[dict[str, Any]]:
+    """The chart's bars, longest 300 px, in the fixed order allow, review, deny."""
+    counts = [(d, summary.decisions.get(d, 0)) for d in ("allow", "review", "deny")]
+    peak = max((n for _, n in counts), default=0) or 1
+    return [
+        {"label": d, "count": n, "length": int(300 * n / peak), "y": k * 36, "colour": _COLOURS[d]}
+        for k, (d, n) in enumerate(counts)
+    ]
+
+
+def _row(verdict: Verdict, names: Mapping[str, str]) -> dict[str, Any]:
+    paths = [r.evidence["path"] for r in verdict.reasons if isinstance(r.evidence.get("path"), str)]
+    return {
+        "id": verdict.customer,
+        "name": names.get(verdict.customer, ""),
+        "decision": verdict.decision.value,
+        "reasons": [(r.code.value, r.message) for r in verdict.reasons],
+        "paths": list(dict.fromkeys(paths)),
+        "policy": f"{verdict.policy} {verdict.policy_version}",
+        "decided_at": verdict.decided_at,
+        "as_of": verdict.as_of,
+    }
+
+
+def _snapshot_rows(verdicts: Sequence[Verdict], known: Mapping[int, SnapshotInfo]) -> list[dict[str, Any]]:
+    """Every (list, snapshot) some verdict was decided against, with what the store knows of it."""
+    used: set[tuple[str, int]] = set()
+    for v in verdicts:
+        lists = v.snapshots.get("lists", {})
+        used |= {(str(lid), int(sid)) for lid, sid in lists.items()} if isinstance(lists, dict) else set()
     rows = []
-    for k, (label, count) in enumerate(bars):
-        y = k * (bar_h + gap)
-        length = int(300 * count / peak)
+    for list_id, snapshot_id in sorted(used):
+        info = known.get(snapshot_id)
         rows.append(
-            f'<text x="0" y="{y + 18}" font-size="14">{label}</text>'
-            f'<rect x="70" y="{y}" width="{length}" height="{bar_h}" fill="{_COLOURS[label]}">'
-            f"<title>{label}: {count}</title></rect>"
-            f'<text x="{76 + length}" y="{y + 18}" font-size="14">{count}</text>'
+            {
+                "list": list_id,
+                "snapshot": snapshot_id,
+                "entries": "" if info is None else info.entries,
+                "published": (info.published if info is not None else None) or "-",
+                "loaded_at": "-" if info is None else info.loaded_at,
+                "files": "" if info is None else ", ".join(info.source_files),
+            }
         )
-    height = len(bars) * (bar_h + gap)
-    return (
-        f'<svg role="img" aria-label="verdicts per decision" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg">{"".join(rows)}</svg>'
-    )
+    return rows
 
 
-def render_html(summary: Summary, title: str) -> str:
-    reason_rows = "".join(
-        f"<tr><td>{escape(code)}</td><td>{count}</td></tr>" for code, count in summary.reasons.most_common()
+def _strings(verdicts: Sequence[Verdict], key: str) -> list[str]:
+    found: set[str] = set()
+    for v in verdicts:
+        value = v.snapshots.get(key)
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, list):
+            found |= {str(x) for x in value}
+    return sorted(found)
+
+
+def render_html(
+    verdicts: Sequence[Verdict],
+    title: str,
+    names: Mapping[str, str] | None = None,
+    snapshots: Iterable[SnapshotInfo] = (),
+    generated_at: datetime | None = None,
+) -> str:
+    """The whole report: every verdict (deny, then review, then allow), with the data it was decided on."""
+    names = names or {}
+    summary = summarise(verdicts)
+    rank = {d: k for k, d in enumerate(DECISIONS)}
+    ordered = sorted(verdicts, key=lambda v: (rank.get(v.decision.value, -1), v.customer))
+    decided = sorted(v.decided_at for v in verdicts)
+    return _ENV.get_template("report.html.j2").render(
+        title=title,
+        generated_at=iso(generated_at or datetime.now(UTC)),
+        summary=summary,
+        total=summary.total,
+        counts={d: summary.decisions.get(d, 0) for d in DECISIONS},
+        bars=_bars(summary),
+        reasons=summary.reasons.most_common(),
+        customers=[_row(v, names) for v in ordered],
+        policies=sorted({f"{v.policy} {v.policy_version}" for v in verdicts}),
+        decided_from=decided[0] if decided else "-",
+        decided_to=decided[-1] if decided else "-",
+        as_of=sorted({v.as_of for v in verdicts if v.as_of}),
+        snapshots=_snapshot_rows(verdicts, {s.snapshot_id: s for s in snapshots}),
+        missing_lists=_strings(verdicts, "missing_lists"),
+        country_data=_strings(verdicts, "unsupported_regions"),
     )
-    flagged_rows = "".join(
-        "<tr>"
-        f"<td>{escape(v.customer)}</td>"
-        f'<td class="{v.decision.value}">{v.decision.value}</td>'
-        f"<td>{'<br>'.join(escape(r.code.value + ': ' + r.message) for r in v.reasons)}</td>"
-        "</tr>"
-        for v in sorted(summary.flagged, key=lambda v: (v.decision.value != "deny", v.customer))
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2rem; color: #222; }}
-table {{ border-collapse: collapse; margin: 1rem 0; }}
-td, th {{ border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }}
-.deny {{ color: #c62828; font-weight: bold; }} .review {{ color: #8d6e00; font-weight: bold; }}
-</style></head><body>
-<h1>{escape(title)}</h1>
-<p>{summary.total} customers: {summary.decisions.get("allow", 0)} allow, {summary.decisions.get("review", 0)} review,
-{summary.decisions.get("deny", 0)} deny.</p>
-{_chart(summary)}
-<h2>Reasons</h2>
-<table><thead><tr><th>reason</th><th>customers</th></tr></thead><tbody>{reason_rows}</tbody></table>
-<h2>Denied and review customers</h2>
-<table><thead><tr><th>customer</th><th>decision</th><th>reasons</th></tr></thead><tbody>{flagged_rows}</tbody></table>
-</body></html>
-"""

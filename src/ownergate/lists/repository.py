@@ -196,3 +196,18 @@ def get_entry(store: Store, list_id: str, entry_id: str, snapshot_id: int | None
         raise NotFoundError(f"no entry {entry_id!r} in {where}list {list_id!r}")
     data, raw, source_file, record, valid_from = row
     return codec.decode(data, raw, source_file, record, int(valid_from))
+
+
+def entry_names(store: Store, list_id: str, snapshot_id: int, entry_ids: Sequence[str]) -> dict[str, str]:
+    """Entry id -> primary name, as snapshot ``snapshot_id`` of ``list_id`` has them (ids not there are left out)."""
+    names: dict[str, str] = {}
+    with store.read() as tx:
+        for start in range(0, len(entry_ids), 500):
+            where, params = _in("entry_id", list(entry_ids[start : start + 500]))
+            rows = tx.fetchall(
+                "SELECT entry_id, name FROM list_entry WHERE list_id = ? AND valid_from <= ?"  # noqa: S608
+                f" AND (valid_to IS NULL OR valid_to > ?){where}",
+                (list_id, snapshot_id, snapshot_id, *params),
+            )
+            names.update({str(i): str(n) for i, n in rows})
+    return names

@@ -1,8 +1,12 @@
 """``ownergate lists update``: bring every list up to date from the publishers, a folder, or the sample.
 
-- ``from_dir`` (``--from`` or ``OWNERGATE_LISTS_FROM``): load every list file found under it.
+- ``from_dir`` (``--from``): load every list file found under it, and nothing else.
 - otherwise, online: download each official source (:mod:`ownergate.lists.download`) and load it.
-- when no publisher answers (offline), load the sample shipped in ``ownergate.sources.sample``.
+- when no publisher answers (offline, or ``offline=True``): load ``fallback_dir``
+  (``OWNERGATE_LISTS_FROM``) when given; else the labelled sample shipped in
+  ``ownergate.sources.sample``, but only into a store that holds no real list: fictional
+  ``sample-*`` entries beside real ones would pass for screening data, so that case raises
+  :class:`SampleRefused` (exit 2) naming the way out.
 
 A publisher that cannot be reached or answers badly is reported as a note (its list keeps its
 current snapshot); a file that cannot be read is a failure. Each path loads in its own
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ownergate.errors import OwnergateError
+from ownergate.errors import ConfigError, InputError, OwnergateError
 from ownergate.lists.discover import discover
 from ownergate.lists.download import OFFICIAL, HttpTransport, OfflineError, Transport, fetch
 from ownergate.lists.loader import content_hash, load_paths
@@ -25,32 +29,66 @@ from ownergate.lists.model import LoadResult, LoadStatus
 from ownergate.sources import registry
 from ownergate.store import Store
 
+#: List ids of the shipped sample start with this; every other list is a real one.
+SAMPLE_PREFIX = "sample-"
+
+
+class SampleRefused(ConfigError):
+    """Offline, with no folder to load, and the store already holds real lists."""
+
+    code = "sample-refused"
+
 
 @dataclass(slots=True)
 class UpdateReport:
     mode: str  # "folder", "online" or "sample"
+    folder: Path | None = None
     results: list[LoadResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
 
 def update(
-    store: Store, from_dir: Path | None = None, transport: Transport | None = None, offline: bool = False
+    store: Store,
+    from_dir: Path | None = None,
+    transport: Transport | None = None,
+    offline: bool = False,
+    fallback_dir: Path | None = None,
 ) -> UpdateReport:
     if from_dir is not None:
-        found = discover(from_dir)
-        report = UpdateReport("folder", notes=list(found.notes))
-        _load_each(store, found.paths, report)
-        return report
+        return _folder(store, from_dir, [])
+    reason = "offline: --offline or OWNERGATE_OFFLINE=1"
     if not offline:
         try:
             return _online(store, transport or HttpTransport())
         except OfflineError as exc:
-            report = UpdateReport("sample", notes=[f"offline ({exc}): loading the shipped sample lists"])
-            _load_each(store, sample_paths(), report, format="ownergate-csv")
-            return report
-    report = UpdateReport("sample", notes=["offline: loading the shipped sample lists"])
+            reason = f"offline ({exc})"
+    if fallback_dir is not None:
+        return _folder(store, fallback_dir, [f"{reason}: loading the folder {fallback_dir}"])
+    real = real_lists(store)
+    if real:
+        raise SampleRefused(
+            f"{reason}, and no list folder given: the store holds real lists ({', '.join(real)}), so the "
+            "fictional sample lists are not added; pass --from DIR or set OWNERGATE_LISTS_FROM"
+        )
+    report = UpdateReport("sample", notes=[f"{reason}: loading the shipped sample lists (fictional, sample-*)"])
     _load_each(store, sample_paths(), report, format="ownergate-csv")
+    return report
+
+
+def real_lists(store: Store) -> list[str]:
+    """The ids of the lists in the store that are not the shipped sample."""
+    with store.read() as tx:
+        rows = tx.fetchall("SELECT DISTINCT list_id FROM list_snapshot ORDER BY list_id", ())
+    return [str(r[0]) for r in rows if not str(r[0]).startswith(SAMPLE_PREFIX)]
+
+
+def _folder(store: Store, folder: Path, notes: list[str]) -> UpdateReport:
+    if not folder.is_dir():
+        raise InputError(f"list folder {folder} does not exist or is not a folder")
+    found = discover(folder)
+    report = UpdateReport("folder", folder, notes=[*notes, *found.notes])
+    _load_each(store, found.paths, report)
     return report
 
 

@@ -173,7 +173,10 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
             report.lists.append(change.as_json())
     from ownergate.lists.repository import current_snapshot_ids
 
-    new_marks |= {f"list:{lid}": str(sid) for lid, sid in current_snapshot_ids(store).items()}
+    current = current_snapshot_ids(store)
+    new_marks |= {f"list:{lid}": str(sid) for lid, sid in current.items()}
+    if not marks:
+        report.notes.append(_baseline_note(current, baseline if decided else {}))
     new_marks |= _ownership(store, marks, customers, causes, report, bool(decided))
     if decided and versions - {policy.version}:
         report.policy = f"{policy.name}@{policy.version}"
@@ -184,6 +187,21 @@ def plan(store: Store, report: RunReport, customers: list[Customer], policy_name
     new_marks |= _overrides(store, marks, now, causes, report)
     _add(causes, [c.id for c in customers if c.id not in decided], "new-customer")
     return Plan(causes, new_marks, touched)
+
+
+def _baseline_note(current: dict[str, int], decided_against: dict[str, int]) -> str:
+    """What a first run takes as "the last run": said aloud, since later runs report only what changed after it."""
+    now = ", ".join(f"{lid}@{sid}" for lid, sid in sorted(current.items())) or "none loaded"
+    if not decided_against:
+        return (
+            f"first run, no verdicts yet: baseline taken from the current lists ({now}), ownership data and"
+            " overrides; every customer is decided as new; later runs report changes since this run"
+        )
+    then = ", ".join(f"{lid}@{sid}" for lid, sid in sorted(decided_against.items()))
+    return (
+        f"first run: lists compared with the snapshots the current verdicts cite ({then}); baseline taken from"
+        " the current ownership data and overrides; later runs report changes since this run"
+    )
 
 
 def _ownership(

@@ -24,10 +24,11 @@ from ownergate.audit.chain import canonical_json
 from ownergate.decisions import customers as book
 from ownergate.decisions.customers import Customer, DeclaredOwner
 from ownergate.decisions.effective import effective_decision
-from ownergate.decisions.service import DEFAULT_POLICY, open_book, record_in
+from ownergate.decisions.service import open_book, record_in
 from ownergate.decisions.verdict import Decision, Verdict
 from ownergate.errors import ConflictError, InputError, NotFoundError
 from ownergate.monitor import outbox
+from ownergate.policy.repository import active_policy
 from ownergate.service import keys
 from ownergate.store import Store, Transaction
 
@@ -35,12 +36,10 @@ CAUSE = "onboarding"
 
 
 def onboarding_policy(store: Store) -> str:
-    """The name of the policy sign-ups and API changes are decided under.
-
-    The one place to switch to "the policy in force" once the store records one (``ownergate
-    policy activate``); until then the default every ``decisions`` command uses.
-    """
-    return DEFAULT_POLICY
+    """The name of the policy sign-ups and API changes are decided under: the store's active one
+    (``ownergate policy activate``), else the default, as for every ``decide`` and ``watch``."""
+    with store.read() as tx:
+        return active_policy(tx).name
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,8 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(conninfo, autocommit=True)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL at {self.redacted_url()}: {exc}") from exc
+            detail = " ".join(str(exc).split())  # psycopg spreads its reason over lines; the error is one
+            raise StoreError(f"cannot connect to PostgreSQL at {self.redacted_url()}: {detail}") from exc
         if self.schema:
             self.conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             self.conn.execute(f'SET search_path TO "{self.schema}"')
