@@ -98,6 +98,9 @@ class Settings:
     # Minutes a review desk session lasts after login before the analyst logs in again
     # (OWNERGATE_REVIEW_SESSION_MINUTES).
     review_session_minutes: float
+    # Folder where saved screening indexes live, one subfolder per store (OWNERGATE_INDEX_DIR);
+    # default: beside an SQLite store file (FILE.index), else in the user's data directory.
+    index_dir: Path | None
 
 
 def load_settings() -> Settings:
@@ -116,4 +119,5 @@ def load_settings() -> Settings:
         redis_url=_env("OWNERGATE_REDIS_URL"),
         trusted_proxies=tuple(p.strip() for p in (_env("OWNERGATE_TRUSTED_PROXIES") or "").split(",") if p.strip()),
         review_session_minutes=_env_float("OWNERGATE_REVIEW_SESSION_MINUTES", 480.0),
+        index_dir=Path(index_dir) if (index_dir := _env("OWNERGATE_INDEX_DIR")) else None,
     )

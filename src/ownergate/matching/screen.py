@@ -5,6 +5,7 @@ memory and rebuilt when a snapshot changes, and bulk screening of a CSV file.
 from __future__ import annotations
 
 import csv
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,31 +13,65 @@ from pathlib import Path
 from typing import Any
 
 from ownergate.errors import InputError, OwnergateError
+from ownergate.matching import saved
 from ownergate.matching.index import ScreeningIndex, build_index
 from ownergate.sources.model import Schema
 from ownergate.store import Store
 
-_CACHE: dict[str, tuple[tuple[tuple[str, int], ...], ScreeningIndex]] = {}
+_CACHE: dict[str, tuple[str, ScreeningIndex]] = {}
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def _snapshots(store: Store) -> list[tuple[str, int, str, str]]:
+    """(list id, snapshot id, content hash, loaded at) of each list's current snapshot."""
+    from ownergate.lists.repository import current_snapshots  # type: ignore[import-not-found, unused-ignore]
+
+    return [(s.list_id, s.snapshot_id, str(s.content_hash), str(s.loaded_at)) for s in current_snapshots(store)]
+
+
+def index_home_of(store: Store) -> Path | None:
+    """The folder where ``store``'s screening indexes are saved (see :func:`saved.index_home`)."""
+    from ownergate.settings import load_settings
+
+    return saved.index_home(store.redacted_url(), getattr(store, "path", None), load_settings().index_dir)
 
 
 def index_for_store(store: Store) -> ScreeningIndex:
-    """The index over ``store``'s current list entries; cached until any list's snapshot changes."""
-    # The lists area provides these; imported here so matching does not depend on it at import time.
-    from ownergate.lists.repository import (  # type: ignore[import-not-found, unused-ignore]
-        current_entries,
-        current_snapshot_ids,
-    )
+    """The index over ``store``'s current list entries.
 
-    key: tuple[tuple[str, int], ...] = tuple(sorted(current_snapshot_ids(store).items()))
+    Kept in memory per store, and saved on disk beside the store (:mod:`.saved`), both keyed by the
+    current snapshot of every list: a load that changes any of them makes the next call build a
+    fresh index (and save it) instead of reading the old one.
+    """
+    from ownergate.lists.repository import current_entries  # type: ignore[import-not-found, unused-ignore]
+
+    snapshots = _snapshots(store)
+    key = saved.index_key(snapshots)
     where = store.redacted_url()
     with _LOCK:
         cached = _CACHE.get(where)
         if cached is not None and cached[0] == key:
             return cached[1]
-        index = build_index(current_entries(store))
+        home = index_home_of(store)
+        index: ScreeningIndex | None = saved.load(home / key) if home is not None else None
+        if index is None:
+            index = build_index(current_entries(store))
+            if home is not None and saved.index_key(_snapshots(store)) == key:  # no load ran meanwhile
+                _save(index, home, key, snapshots)
         _CACHE[where] = (key, index)
         return index
+
+
+def _save(index: ScreeningIndex, home: Path, key: str, snapshots: list[tuple[str, int, str, str]]) -> None:
+    """Save ``index``; a folder that cannot be written costs speed, never a screening."""
+    if not saved.writable(home):
+        log.warning("screening index not saved: %s is not writable", home)
+        return
+    try:
+        saved.save(index, home, key, snapshots)
+    except (OSError, ValueError) as exc:
+        log.warning("screening index not saved in %s: %s", home, exc)
 
 
 @dataclass(slots=True)
