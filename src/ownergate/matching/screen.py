@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +84,30 @@ class Query:
     name: str
     country: str | None = None
     schema: Schema = Schema.ORGANIZATION
+    birth_date: str | None = None
+    line: int = 0  # the line of the file the row ends on
+
+
+_BIRTH_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+
+
+def parse_birth_date(value: str | None, where: str) -> str | None:
+    """A date of birth as lists give it: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty is None.
+
+    Anything else is refused naming the place, never read as "no date": a date that cannot be read
+    must not pass as one that was not given.
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if _BIRTH_DATE.fullmatch(text):
+        try:
+            date.fromisoformat({4: f"{text}-01-01", 7: f"{text}-01", 10: text}[len(text)])
+        except ValueError:
+            pass
+        else:
+            return text
+    raise InputError(f"{where}: birth_date {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
 def parse_schema(value: str | None, where: str) -> Schema:
@@ -95,7 +121,8 @@ def parse_schema(value: str | None, where: str) -> Schema:
 
 
 def read_queries(path: Path) -> Iterator[Query]:
-    """The rows of a screening CSV (header with at least ``id,name``; optional ``country,schema``)."""
+    """The rows of a screening CSV (header with at least ``id,name``; optional ``country``, ``schema``,
+    ``birth_date``)."""
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
@@ -108,12 +135,14 @@ def read_queries(path: Path) -> Iterator[Query]:
             raise InputError(f"{path}: line 1: header lacks column(s) {', '.join(missing)}")
         try:
             for row in reader:
-                where = f"{path}: line {reader.line_num}"
+                line = reader.line_num
+                where = f"{path}: line {line}"
                 ident, name = (row.get("id") or "").strip(), row.get("name") or ""
                 if not ident:
                     raise InputError(f"{where}: id is empty")
                 country = (row.get("country") or "").strip() or None
-                yield Query(ident, name, country, parse_schema(row.get("schema"), where))
+                schema = parse_schema(row.get("schema"), where)
+                yield Query(ident, name, country, schema, parse_birth_date(row.get("birth_date"), where), line)
         except (csv.Error, UnicodeDecodeError) as exc:
             raise InputError(f"{path}: line {reader.line_num}: {exc}") from None
 
@@ -128,23 +157,32 @@ def screen_file(
     *,
     limit: int = 10,
     threshold: float | None = None,
+    lists: Sequence[str] | None = None,
     progress: Callable[[int], Any] | None = None,
 ) -> tuple[int, int]:
     """Screen every row of ``source`` and write one row per hit to ``out``; (queries, hits).
 
-    A row whose name or country is invalid is reported as an :class:`InputError` naming its line.
+    Each row's ``country``, ``schema`` and ``birth_date`` columns count as they do for one query
+    (:meth:`ScreeningIndex.search`). A row whose name, country, schema or date of birth is invalid
+    is reported as an :class:`InputError` naming its line; ``lists`` narrows every row's screening.
     """
     queries = hits = 0
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(OUT_COLUMNS)
-        for n, query in enumerate(read_queries(source), start=2):
+        for query in read_queries(source):
             try:
                 found = index.search(
-                    query.name, country=query.country, schema=query.schema, limit=limit, threshold=threshold
+                    query.name,
+                    country=query.country,
+                    schema=query.schema,
+                    birth_date=query.birth_date,
+                    lists=lists,
+                    limit=limit,
+                    threshold=threshold,
                 )
             except OwnergateError as exc:
-                raise InputError(f"{source}: line {n}: {exc}") from None
+                raise InputError(f"{source}: line {query.line}: {exc}") from None
             for rank, hit in enumerate(found, start=1):
                 writer.writerow((query.id, rank, f"{hit.score:.4f}", hit.list_id, hit.entry_id, hit.matched_name))
             queries += 1
