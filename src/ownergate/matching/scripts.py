@@ -7,7 +7,8 @@ word-initial ʿayn and alif, the article ال and word-final he and ta marbuta a
 ("ali", "moshe", "abd al"). Cyrillic, Greek, Han, kana and Hangul keep their schemes in
 :mod:`.transliterate`.
 
-What a match must show (:func:`person_gate`). A person's name read from another script is
+What a match must show (:func:`person_gate`; Han, kana, Hangul, Arabic, Hebrew, Cyrillic and Greek,
+the scripts whose innocent names the project measures). A person's name read from another script is
 compared through a guessed spelling, and the scorer's allowances for Latin names (an extra middle
 name costs little, "Ben" may stand for "Benjamin", two consonants agreeing make a word) turned
 innocent names into hits: 丽丽 赵 matched "Li Li", آرین جلیلی matched "Jalloul", צבי כהן matched
@@ -42,7 +43,7 @@ FAILED_SHARE = 0.6
 #: How alike two words must be to be partners (letters or sound keys).
 PARTNER = 0.8
 #: How alike two names from a syllabic script must be, run together.
-SYLLABLES_ALIKE = 0.88
+SYLLABLES_ALIKE = 0.93
 #: Words that join names rather than name anyone ("bin", "abu", "al").
 PARTICLES = frozenset(("bin", "bn", "ibn", "bint", "ben", "bat", "al", "el", "abu", "abou", "umm", "ould", "oglu"))
 
@@ -56,6 +57,8 @@ _SCRIPTS = (
     ("greek", ((0x0370, 0x03FF), (0x1F00, 0x1FFF))),
 )
 SYLLABIC = frozenset(("han", "kana", "hangul"))
+#: The scripts :func:`person_gate` checks: those whose innocent names the project measures.
+CHECKED = frozenset(name for name, _ in _SCRIPTS)
 
 
 def script_of(text: str) -> str | None:
@@ -171,19 +174,20 @@ _DOUBLED = re.compile(r"(.)\1+")
 
 def consonants(word: str) -> str:
     """The letters an abjad writes: the first letter, then every consonant, doubled ones once
-    ("mohamed" and "mhmd" -> "mhmd", "hassan" -> "hsn", "david" and "dvd" -> "dvd")."""
+    ("mohamed" and "mhmd" -> "mhmd", "hassan" -> "hsn", "david" and "dvd" -> "dbd")."""
     word = phonetic_light(word)
     return _DOUBLED.sub(r"\1", word[:1] + _VOWEL_LETTERS.sub("", word[1:]))
 
 
 def phonetic_light(word: str) -> str:
     """Spellings of one consonant that transliterations of one script disagree on."""
-    for src, dst in (("kh", "h"), ("ch", "h"), ("ph", "f"), ("q", "k"), ("w", "v"), ("b", "v"), ("p", "f")):
+    # Arabic writes p as b (بيريز "Perez"), Hebrew b and v, p and f with one letter each.
+    for src, dst in (("kh", "h"), ("ch", "h"), ("ph", "f"), ("q", "k"), ("w", "b"), ("v", "b"), ("p", "b"), ("f", "b")):
         word = word.replace(src, dst)
     return word
 
 
-def _missing(a: NameForm, b: NameForm) -> list[str]:
+def _missing(script: str, a: NameForm, b: NameForm) -> list[str]:
     """The words of ``a`` (not particles) with no partner in ``b``, pairing each word of ``b`` once."""
     loose = a.loose or b.loose
     pairs = sorted(
@@ -200,8 +204,17 @@ def _missing(a: NameForm, b: NameForm) -> list[str]:
     missing = [a.tokens[i] for i in words if i not in used_a]
     if len(missing) <= (len(words) - 1) // 2 and len(words) >= 3 and len(b.tokens) >= 3:
         return []  # a long name may differ in a middle or father's name ("Isaevich" / "Ismailovich")
-    if missing and _partner(a.text.replace(" ", ""), b.text.replace(" ", ""), loose) >= PARTNER:
-        return []  # the same name, written together or apart ("abd allah" / "abdullah")
+    joined = loose and script == "arabic"  # Hebrew vowel letters are read too many ways to join on consonants
+    if (
+        missing
+        and len(b.tokens) < len(a.tokens)
+        and _partner(a.text.replace(" ", ""), b.text.replace(" ", ""), joined) >= PARTNER
+    ):
+        return []  # the list writes together what the query writes apart ("abd allah" / "abdullah")
+    if not missing and a.loose and b.loose:
+        # Both names read from scripts without vowels (Hebrew against Arabic): consonants agree
+        # too easily for the list name to add a word of its own.
+        return [t for j, t in enumerate(b.tokens) if j not in used_b and t not in PARTICLES]
     return missing
 
 
@@ -218,11 +231,11 @@ def person_gate(
     """``result`` (the similarity of query spelling ``a`` and list spelling ``b``), kept when the
     query, a person's name written in ``script``, shows what a match must show, else reduced."""
     score, explanation = result
-    if score <= 0.0:
+    if score <= 0.0 or script not in CHECKED:
         return result
-    missing = _missing(a, b)
+    missing = _missing(script, a, b)
     if missing:
-        detail = f"a name read from {script} script: {' '.join(missing)} has no partner in '{b.text}'"
+        detail = f"a name read from {script} script: {' '.join(missing)} unpaired between '{a.text}' and '{b.text}'"
     elif script in SYLLABIC and (alike := _syllables_alike(a, b)) < SYLLABLES_ALIKE:
         detail = f"a name read from {script} script: '{a.text}' and '{b.text}' spell other syllables ({alike:.2f})"
     else:
@@ -231,9 +244,9 @@ def person_gate(
     return score - cut, [*explanation, ("script", -cut, detail)]
 
 
-# McCune-Reischauer, as North Korean names are printed on sanctions lists ("Kim Jong Un",
+# McCune-Reischauer as North Korean names are printed on sanctions lists (ㅈ as "j") ("Kim Jong Un",
 # "No Kwang Chol", "Ri Pyong Chol"): breves and apostrophes dropped, each syllable a word.
-_MR_INITIALS = ("k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch", "k", "t", "p", "h")
+_MR_INITIALS = ("k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
 _MR_VOWELS = (
     "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo",
     "u", "wo", "we", "wi", "yu", "u", "ui", "i",
