@@ -31,6 +31,7 @@ from ownergate.sources.model import Alias, Entry, Schema
 
 INNOCENT = Path(__file__).resolve().parent.parent / "tests/matching/data/innocent_names.csv"
 SAMPLE = int(os.environ.get("OWNERGATE_BENCH_INNOCENTS", "500"))  # per script
+ORIGINALS = int(os.environ.get("OWNERGATE_BENCH_ORIGINALS", "300"))  # per script, the first in list order
 
 
 def _innocents() -> list[tuple[str, str]]:
@@ -56,7 +57,13 @@ def _originals(all_entries: list[Entry]) -> tuple[list[Entry], list[tuple[str, s
         natives = [a for a in e.aliases if _native(a)] if e.schema == Schema.PERSON and e.name.isascii() else []
         queries += [(script_of(a.name) or "", a.name, e.list_id, e.entry_id) for a in natives]
         stripped.append(replace(e, aliases=[a for a in e.aliases if a not in natives]) if natives else e)
-    return stripped, queries
+    kept: list[tuple[str, str, str, str]] = []
+    seen: Counter[str] = Counter()
+    for query in queries:
+        if seen[query[0]] < ORIGINALS:
+            seen[query[0]] += 1
+            kept.append(query)
+    return stripped, kept
 
 
 def _measure(
