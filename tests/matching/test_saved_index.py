@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,26 @@ def test_cli_screen_reads_the_saved_index(sqlite_store: Store, testdata: Path, t
     assert json.loads(second.stdout) == json.loads(first.stdout)
     assert json.loads(second.stdout)["hits"]
     assert (folder / "meta.json").stat().st_mtime_ns == stamp, "the second call read the index, not rebuilt it"
+
+
+@pytest.mark.slow
+def test_a_loaded_index_outlives_its_folder(sqlite_store: Store, testdata: Path) -> None:
+    """A newer save may prune the folder a running service read its index from."""
+    load_paths(sqlite_store, [testdata / UN])
+    _forget()
+    fresh = index_for_store(sqlite_store)
+    _forget()
+    loaded = index_for_store(sqlite_store)
+    assert isinstance(loaded, SavedIndex)
+    shutil.rmtree(loaded.folder)
+    assert _hits(loaded) == _hits(fresh)
+    assert loaded.identifiers == dict(fresh.identifiers)
+
+
+def test_an_empty_store_saves_and_reads_an_empty_index(sqlite_store: Store) -> None:
+    _forget()
+    assert index_for_store(sqlite_store).search("Acme") == []
+    _forget()
+    again = index_for_store(sqlite_store)
+    assert isinstance(again, SavedIndex)
+    assert again.search("Acme") == [] and again.search("محمد علي", schema=Schema.PERSON) == []

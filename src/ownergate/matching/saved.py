@@ -269,7 +269,7 @@ class _Postings:
 
     def __init__(self, folder: Path) -> None:
         self._hashes: npt.NDArray[np.uint64] = np.load(folder / "keys.npy", mmap_mode="r")
-        self._text = _Strings(np.memmap(folder / "key_text", dtype=np.uint8, mode="r"), _load(folder, "key_off"))
+        self._text = _Strings(_mapped(folder / "key_text"), _load(folder, "key_off"))
         self._off = _load(folder, "post_off")
         self._post: npt.NDArray[np.int32] = np.load(folder / "post.npy", mmap_mode="r")
 
@@ -296,6 +296,13 @@ class _Postings:
         return iter(self._text)
 
 
+def _mapped(path: Path) -> npt.NDArray[np.uint8]:
+    """A file's bytes, memory-mapped (an empty file, which cannot be mapped, as an empty array)."""
+    if path.stat().st_size == 0:
+        return np.zeros(0, dtype=np.uint8)
+    return np.memmap(path, dtype=np.uint8, mode="r")
+
+
 def _load(folder: Path, name: str) -> Any:
     return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
 
@@ -313,13 +320,13 @@ class SavedIndex(ScreeningIndex):
         self.owner = _load(folder, "owner")
         self.name_list = _load(folder, "name_list")
         self.mass = _load(folder, "mass")
-        names = _Strings(np.memmap(folder / "names", dtype=np.uint8, mode="r"), _load(folder, "names_off"))
+        names = _Strings(_mapped(folder / "names"), _load(folder, "names_off"))
         self.names = names  # type: ignore[assignment]
         self.forms = _Forms(  # type: ignore[assignment]
-            _Strings(np.memmap(folder / "forms", dtype=np.uint8, mode="r"), _load(folder, "forms_off"))
+            _Strings(_mapped(folder / "forms"), _load(folder, "forms_off"))
         )
         self.entries = _Entries(  # type: ignore[assignment]
-            _Strings(np.memmap(folder / "entries", dtype=np.uint8, mode="r"), _load(folder, "entries_off"))
+            _Strings(_mapped(folder / "entries"), _load(folder, "entries_off"))
         )
         self.postings = _Postings(folder)  # type: ignore[assignment]
         tokens = (folder / "tokens").read_text(encoding="utf-8").split("\n")
@@ -328,17 +335,20 @@ class SavedIndex(ScreeningIndex):
         self.weights = TokenWeights(Counter(dict(zip(tokens, df.tolist(), strict=True))), int(meta["total"]))
         self.vocabulary = set(tokens)
         self._keys = {}
+        # Mapped now, decoded at first use: a newer save may remove this folder meanwhile.
+        self._compact = _mapped(folder / "compact")
+        self._identifiers = _mapped(folder / "identifiers.json")
         if len(self.names) != meta["names"] or len(self.entries) != meta["entries"] or len(self.owner) != len(names):
             raise ValueError(f"{folder}: saved index is incomplete")
 
     @cached_property
     def compact(self) -> list[str]:  # type: ignore[override]
-        text = (self.folder / "compact").read_text(encoding="utf-8")
+        text = self._compact.tobytes().decode("utf-8")
         return text.split("\n") if text else []
 
     @cached_property
     def identifiers(self) -> dict[str, list[int]]:  # type: ignore[override]
-        found: dict[str, list[int]] = json.loads((self.folder / "identifiers.json").read_text(encoding="utf-8"))
+        found: dict[str, list[int]] = json.loads(self._identifiers.tobytes())
         return found
 
 
