@@ -15,8 +15,8 @@ innocent names into hits: 丽丽 赵 matched "Li Li", آرین جلیلی matche
 "Sim Hyon Sop". So, for a person's name whose letters are not Latin:
 
 - every word of it must find a partner in the list name that is spelled alike (at least 0.8 on
-  letters or sound keys; consonants alone only when both words keep three or more of them; a
-  prefix or an initial is not a partner); a name of three words or more may miss fewer than half
+  letters or sound keys; consonants alone only when both words keep three or more of them, or the
+  same two; a prefix or an initial is not a partner); a name of three words or more may miss fewer than half
   of them (a father's or middle name spelled another way);
 - a name in Han, Hangul or kana has no middle names: the list name, run together, must spell the
   same syllables (in either order of surname and given name).
@@ -154,7 +154,7 @@ def hebrew(text: str) -> str:
     return " ".join(_hebrew_word(w) for w in text.split())
 
 
-def _partner(a: str, b: str, loose: bool) -> float:
+def _partner(a: str, b: str, loose: bool, script: str = "") -> float:
     """How alike two words are without the allowances of Latin names (prefixes, initials)."""
     if a == b:
         return 1.0
@@ -162,27 +162,30 @@ def _partner(a: str, b: str, loose: bool) -> float:
     if min(len(a), len(b)) > 3:
         sim = max(sim, OSA.normalized_similarity(phonetic(a), phonetic(b)) * 0.92)
     if loose:
-        sa, sb = consonants(a), consonants(b)
-        if min(len(sa), len(sb)) >= 3:
+        # Hebrew writes v as a consonant (ב, ו) and its two-letter words are read too many ways.
+        sa, sb = consonants(a, script == "hebrew"), consonants(b, script == "hebrew")
+        if min(len(sa), len(sb)) >= 3 or (sa == sb and len(sa) == 2 and script == "arabic"):
             sim = max(sim, OSA.normalized_similarity(sa, sb) * 0.9)
     return float(sim)
 
 
-_VOWEL_LETTERS = re.compile("[aeiouy]")
+_VOWEL_LETTERS = re.compile("[aeiouywv]")
+_VOWEL_LETTERS_V = re.compile("[aeiouyw]")
 _DOUBLED = re.compile(r"(.)\1+")
 
 
-def consonants(word: str) -> str:
-    """The letters an abjad writes: the first letter, then every consonant, doubled ones once
-    ("mohamed" and "mhmd" -> "mhmd", "hassan" -> "hsn", "david" and "dvd" -> "dbd")."""
-    word = phonetic_light(word)
-    return _DOUBLED.sub(r"\1", word[:1] + _VOWEL_LETTERS.sub("", word[1:]))
+def consonants(word: str, keep_v: bool = False) -> str:
+    """The letters an abjad writes for sure: the first letter, then every consonant but the
+    semivowels (w, y, and v unless ``keep_v``: vowels as often), doubled ones once ("mohamed" and "mhmd" -> "mhmd",
+    "hassan" -> "hsn", "zawahiri" and "zuahri" -> "zhr", "david" and "dod" -> "dd")."""
+    word = _DOUBLED.sub(r"\1", phonetic_light(word))  # before vowels go: "dod" keeps both d
+    return word[:1] + (_VOWEL_LETTERS_V if keep_v else _VOWEL_LETTERS).sub("", word[1:])
 
 
 def phonetic_light(word: str) -> str:
     """Spellings of one consonant that transliterations of one script disagree on."""
     # Arabic writes p as b (بيريز "Perez"), Hebrew b and v, p and f with one letter each.
-    for src, dst in (("kh", "h"), ("ch", "h"), ("ph", "f"), ("q", "k"), ("w", "b"), ("v", "b"), ("p", "b"), ("f", "b")):
+    for src, dst in (("kh", "h"), ("ch", "h"), ("dj", "j"), ("ph", "f"), ("q", "k"), ("p", "b"), ("f", "b")):
         word = word.replace(src, dst)
     return word
 
@@ -191,7 +194,12 @@ def _missing(script: str, a: NameForm, b: NameForm) -> list[str]:
     """The words of ``a`` (not particles) with no partner in ``b``, pairing each word of ``b`` once."""
     loose = a.loose or b.loose
     pairs = sorted(
-        ((_partner(ta, tb, loose), i, j) for i, ta in enumerate(a.tokens) for j, tb in enumerate(b.tokens)),
+        (
+            (_partner(ta, tb, loose, script), i, j)
+            for i, ta in enumerate(a.tokens)
+            for j, tb in enumerate(b.tokens)
+            if tb not in PARTICLES or ta in PARTICLES  # "al" is nobody's name
+        ),
         reverse=True,
     )
     used_a: set[int] = set()
@@ -218,10 +226,19 @@ def _missing(script: str, a: NameForm, b: NameForm) -> list[str]:
     return missing
 
 
+def _voiceless(text: str) -> str:
+    """Syllables with the distinctions romanisations of Korean disagree on merged: aspiration and
+    voicing (Pak/Bak, Chon/Jon, Kim/Gim, Tong/Dong)."""
+    for src, dst in (("ch", "j"), ("p", "b"), ("k", "g"), ("t", "d")):
+        text = text.replace(src, dst)
+    return text
+
+
 def _syllables_alike(a: NameForm, b: NameForm) -> float:
-    joined = Levenshtein.normalized_similarity(a.text.replace(" ", ""), b.text.replace(" ", ""))
-    ordered = Levenshtein.normalized_similarity("".join(sorted(a.tokens)), "".join(sorted(b.tokens)))
-    flipped = Levenshtein.normalized_similarity("".join(a.tokens[1:] + a.tokens[:1]), b.text.replace(" ", ""))
+    ta, tb = [_voiceless(t) for t in a.tokens], [_voiceless(t) for t in b.tokens]
+    joined = Levenshtein.normalized_similarity("".join(ta), "".join(tb))
+    ordered = Levenshtein.normalized_similarity("".join(sorted(ta)), "".join(sorted(tb)))
+    flipped = Levenshtein.normalized_similarity("".join(ta[1:] + ta[:1]), "".join(tb))
     return float(max(joined, ordered, flipped))
 
 

@@ -152,8 +152,10 @@ def latin_variants(text: str) -> tuple[str, ...]:
         variants.append(ascii_fold(pinyin(text)))
         variants.append(ascii_fold(pinyin(text, joined=True)))
     if has_kana(text) or (has_han(text) and len(text.replace(" ", "")) <= 4):
-        variants.append(japanese(text))
-        variants.append(_drop_epenthetic_u(japanese(text)))
+        reading = japanese(text)
+        if len(reading.split()) >= len(text.split()):  # kakasi drops signs it cannot read (刚)
+            variants.append(reading)
+            variants.append(_drop_epenthetic_u(reading))
     if any("\u0370" <= ch <= "\u03ff" for ch in text):
         variants.append(ascii_fold(greek(text)))
     if any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text):
