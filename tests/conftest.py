@@ -71,3 +71,16 @@ def testdata() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return folder
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _index_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Saved screening indexes of PostgreSQL test stores go to a session folder, not the user's data
+    directory (SQLite stores keep theirs beside the file, in the test's tmp folder)."""
+    before = os.environ.get("OWNERGATE_INDEX_DIR")
+    os.environ["OWNERGATE_INDEX_DIR"] = str(tmp_path_factory.mktemp("indexes"))
+    yield
+    if before is None:
+        os.environ.pop("OWNERGATE_INDEX_DIR", None)
+    else:
+        os.environ["OWNERGATE_INDEX_DIR"] = before

@@ -131,6 +131,9 @@ class Settings:
     # True: `lists update` never contacts the publishers, as with --offline (OWNERGATE_OFFLINE),
     # for air-gapped installations and tests.
     offline: bool = False
+    # Folder where saved screening indexes live, one subfolder per store (OWNERGATE_INDEX_DIR);
+    # default: beside an SQLite store file (FILE.index), else in the user's data directory.
+    index_dir: Path | None = None
 
 
 def load_settings() -> Settings:
@@ -158,4 +161,5 @@ def load_settings() -> Settings:
         max_decompressed_bytes=int(_env_float("OWNERGATE_MAX_DECOMPRESSED_MB", 2048.0) * (1 << 20)),
         max_compression_ratio=_env_float("OWNERGATE_MAX_COMPRESSION_RATIO", 200.0),
         offline=_env_bool("OWNERGATE_OFFLINE", False),
+        index_dir=Path(index_dir) if (index_dir := _env("OWNERGATE_INDEX_DIR")) else None,
     )

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ownergate.matching.abbreviations import expand, numerals
 from ownergate.matching.han import translate
-from ownergate.matching.normalise import ascii_fold, clean
+from ownergate.matching.normalise import clean
 from ownergate.matching.orgforms import split_forms
 from ownergate.matching.tokens import phonetic
 from ownergate.matching.transliterate import is_abjad, is_latin, latin_variants
@@ -151,10 +151,11 @@ def prepare(name: str, schema: Schema = Schema.ORGANIZATION) -> tuple[NameForm, 
         english = translate(cleaned)
         if english:
             texts.insert(0, english)
-    plain = ascii_fold(cleaned) if not cleaned.isascii() and is_abjad(cleaned) else None
+    # Every reading of a name in a script that leaves vowels unwritten compares its consonants.
+    loose = not cleaned.isascii() and is_abjad(cleaned)
     out: dict[tuple[str, ...], NameForm] = {}
     for text in texts:
-        form = _form(text, schema, text == plain, not is_latin(cleaned))
+        form = _form(text, schema, loose, not is_latin(cleaned))
         if form is not None:
             out.setdefault(form.tokens, form)
     return tuple(out.values())

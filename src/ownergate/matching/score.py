@@ -17,6 +17,7 @@ from ownergate.matching.abbreviations import is_abbreviation
 from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
+from ownergate.matching.scripts import person_gate, script_of
 from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, skeleton
 from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
@@ -253,9 +254,12 @@ def best_similarity(
     """The best similarity over every pair of spellings; ``raw`` (the names as written) lets names
     written in the same syllabic script be compared sign by sign."""
     best: tuple[float, Explanation] = (0.0, [("name", 0.0, "no comparable spelling")])
+    script = script_of(raw[0]) if person and raw is not None else None
     for a in query:
         for b in candidate:
             result = form_similarity(a, b, weights, person)
+            if script is not None:  # a person's name read from another script
+                result = person_gate(script, a, b, result)
             if result[0] > best[0]:
                 best = result
                 if result[0] >= 1.0:

@@ -145,14 +145,27 @@ def latin_variants(text: str) -> tuple[str, ...]:
     if has_hangul(text):
         variants.append(hangul(text))
         variants.append(hangul(text, customary_surname=False))
+        from ownergate.matching.scripts import mccune_reischauer
+
+        variants.append(mccune_reischauer(text))
     if has_han(text):
         variants.append(ascii_fold(pinyin(text)))
         variants.append(ascii_fold(pinyin(text, joined=True)))
     if has_kana(text) or (has_han(text) and len(text.replace(" ", "")) <= 4):
-        variants.append(japanese(text))
-        variants.append(_drop_epenthetic_u(japanese(text)))
+        reading = japanese(text)
+        if len(reading.split()) >= len(text.split()):  # kakasi drops signs it cannot read (刚)
+            variants.append(reading)
+            variants.append(_drop_epenthetic_u(reading))
     if any("\u0370" <= ch <= "\u03ff" for ch in text):
         variants.append(ascii_fold(greek(text)))
+    if any("\u0600" <= ch <= "\u06ff" or "\ufb50" <= ch <= "\ufeff" for ch in text):
+        from ownergate.matching.scripts import arabic
+
+        variants.append(ascii_fold(arabic(text)))
+    if any("\u0590" <= ch <= "\u05ff" for ch in text):
+        from ownergate.matching.scripts import hebrew
+
+        variants.append(ascii_fold(hebrew(text)))
     variants.append(ascii_fold(text))
     seen: dict[str, None] = {}
     for v in variants:
