@@ -1,8 +1,9 @@
 """The docs run: every runnable shell block of README.md and docs/*.md, against a fresh store.
 
 Each block runs in a temporary folder holding links to the project's ``.venv`` and ``examples/``,
-with ``ownergate`` on the PATH, ``OWNERGATE_DB`` a new SQLite file, and the lists offline: ``lists
-update`` loads a folder of real list files (the trade.gov Consolidated Screening List and the DoD
+with ``ownergate`` on the PATH, ``OWNERGATE_DB`` a new SQLite file (migrated, as ``make run`` leaves
+it), and the lists offline: ``lists update`` loads a folder of real list files (the trade.gov
+Consolidated Screening List and the DoD
 1260H list from the shared test data) instead of downloading. The convention is described in
 ``tests/docs_blocks.py`` and docs/architecture.md.
 """
@@ -10,6 +11,7 @@ update`` loads a folder of real list files (the trade.gov Consolidated Screening
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -54,6 +56,8 @@ def _sandbox(tmp_path: Path, testdata: Path) -> tuple[Path, dict[str, str]]:
         "OWNERGATE_LISTS_FROM": str(lists),
         "COLUMNS": "200",
     }
+    # The docs start where `make run` leaves a user: the store created (its first step).
+    subprocess.run([str(BIN / "ownergate"), "store", "migrate"], env=env, cwd=work, check=True, capture_output=True)
     return work, env
 
 

@@ -55,7 +55,7 @@ def test_report_lists_every_customer_with_its_evidence(sqlite_store: Store, test
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "OWNERGATE_LISTS_FROM"}
     return subprocess.run(
-        [sys.executable, "-m", "ownergate", "--db", str(db), *args], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "ownergate", "--db", str(db), "--create", *args], capture_output=True, text=True, env=env
     )
 
 

@@ -148,10 +148,10 @@ def test_cli_refuses_single_query_options_with_a_file(cli_index: None, tmp_path:
                                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     source = write(tmp_path / "in.csv", "id,name\na,Acme\n")
     db = str(tmp_path / "s.sqlite3")
-    args = ["--db", db, "screen", "--file", str(source), "--out", str(tmp_path / "o.csv")]
+    args = ["--db", db, "--create", "screen", "--file", str(source), "--out", str(tmp_path / "o.csv")]
     assert run_cli(app, [*args, "--country", "CN"]) == 3
     assert "--country applies to one NAME" in capsys.readouterr().err
     assert run_cli(app, [*args, "--birth-date", "1961"]) == 3
-    assert run_cli(app, ["--db", db, "screen", "Ivan", "--birth-date", "1961/03"]) == 3
+    assert run_cli(app, ["--db", db, "--create", "screen", "Ivan", "--birth-date", "1961/03"]) == 3
     assert "--birth-date: birth_date '1961/03'" in capsys.readouterr().err
     assert run_cli(app, [*args]) == 0

@@ -147,7 +147,7 @@ def latin_variants(text: str) -> tuple[str, ...]:
         variants.append(hangul(text, customary_surname=False))
         from ownergate.matching.scripts import mccune_reischauer
 
-        variants.append(mccune_reischauer(text))
+        variants.append(ascii_fold(mccune_reischauer(text)))
     if has_han(text):
         variants.append(ascii_fold(pinyin(text)))
         variants.append(ascii_fold(pinyin(text, joined=True)))
