@@ -109,8 +109,12 @@ def test_an_undisclosed_party_is_an_unknown_never_a_refusal(tmp_path: Path, test
         assert gap.entity_id == unknown and gap.category == "unspecified-subject"
         assert unknown in {e.id for e in parsed.entities}
         assert {(e.owner_id, e.owned_id) for e in parsed.edges} == {("bods:rec-jane-smith-1975", unknown)}
-    else:
-        assert gap.entity_id == "bods:rec-acme-holdings-ltd" and parsed.edges == []
+    else:  # the undisclosed party is an unknown node holding the stated interests; the gap is on the company
+        unknown = "bods:unspecified-party:" + data[RELATIONSHIP]["statementId"]
+        assert gap.entity_id == "bods:rec-acme-holdings-ltd" and unknown in {e.id for e in parsed.entities}
+        assert {(e.owner_id, e.owned_id, e.share_min) for e in parsed.edges} == {
+            (unknown, "bods:rec-acme-holdings-ltd", 0.75)
+        }
 
 
 def test_the_real_exempt_listed_company_example_loads(testdata: Path) -> None:

@@ -72,8 +72,14 @@ def test_bods_fixture_circular_ownership_terminates_without_inflating(testdata: 
 
 def test_bods_fixture_declared_unknown_owner(testdata: Path) -> None:
     p = parse_file(testdata / "bods/fixtures/11-anonymous-person.json")
-    assert [e.kind.value for e in p.entities] == ["company"]  # no made-up person
-    assert p.edges == []
+    assert [e.kind.value for e in p.entities] == ["company", "company"]  # no made-up person
+    unknown = "bods:unspecified-party:f11-r1-2d12-4f8a-9001-aabb1122cc02"
+    assert {e.id for e in p.entities} == {"bods:rec-opaque-holdings-sa", unknown}
+    # the declared-unknown owner is an unknown node of unknown country with control of unknown size
+    assert [(e.owner_id, e.owned_id, e.share_min, e.kind) for e in p.edges] == [
+        (unknown, "bods:rec-opaque-holdings-sa", None, EdgeKind.CONTROL)
+    ]
+    assert resolve(as_graph(p), "anthropic").status_of("bods:rec-opaque-holdings-sa") is Status.POSSIBLE
     (x,) = p.exceptions
     assert x.entity_id == "bods:rec-opaque-holdings-sa"
     assert x.reason == "subjectUnableToConfirmOrIdentifyBeneficialOwner"
@@ -157,7 +163,7 @@ def test_bad_files_name_the_problem(tmp_path: Path) -> None:
             ]
         )
     )
-    with pytest.raises(SourceFormatError, match=r"x.json: item 1 interest 1: share 150 is not a percentage"):
+    with pytest.raises(SourceFormatError, match=r"x.json: item 1 field interests.share: share 150 is not a percentage"):
         parse_file(bad)
     unknown = tmp_path / "y.json"
     unknown.write_text('{"hello": 1}')

@@ -1,59 +1,231 @@
-"""Beneficial Ownership Data Standard 0.4 (and 0.3) statements: entities, persons, relationships.
+"""Beneficial Ownership Data Standard statements as published: 0.4, 0.3 and 0.2.
 
-- Entities and persons become nodes with id ``bods:<recordId>`` (0.3: the statement id). The
-  jurisdiction is the incorporation country; a business (else registered) address gives the
-  headquarters country. Persons keep nationality and residence. ``state`` and ``stateBody``
-  entities are states (kind ``state``, their jurisdiction their country); an ``arrangement`` (a
-  joint shareholding) has kind ``arrangement``, its interested parties its joint holders.
-- Each interest of a relationship becomes an edge ``interestedParty -> subject``: shareholding
-  as shares, voting rights as voting, appointment of the board and other influence or control
-  as control; roles (board member, senior managing official, trustee ...) carry no ownership and
-  are not edges. Shares: ``exact``, or ``minimum``/``maximum`` (exclusive bounds nudged inside);
-  none given: control of unknown size. ``startDate``/``endDate`` are the validity.
-- An indirect interest is skipped when the relationship lists the component records that make
-  it up (the chain itself is in the graph, so counting both would double count); otherwise it is
-  kept as the best statement of that stake.
-- An interested party that is an inline ``{"reason": ...}`` object is a declared gap: kept as an
-  exception with the reason code verbatim and its description, never as a made-up person.
-- A relationship whose subject is such an object (``{"reason": "subjectExemptFromDisclosure"}``)
-  points at an unknown node ``bods:unspecified:<statement>`` that carries the exception.
-- When a record appears in several statements, the latest ``statementDate`` wins.
-- Every field is checked for its shape before it is read: a wrong shape is a
-  :class:`~ownergate.errors.SourceFormatError` naming the statement, the field and a code
-  ``<record type>_<field>_not_<shape>`` (``entity_addresses_not_array``,
-  ``person_names_not_array``, ``relationship_interests_share_not_object`` ...).
+- 0.4 statements carry ``recordId``/``recordType`` and the facts in ``recordDetails``; a record
+  published in several statements is the one of the latest ``statementDate``. 0.2/0.3 statements
+  carry ``statementID``/``statementType`` (``entityStatement``, ``personStatement``,
+  ``ownershipOrControlStatement``) and the facts on the statement; a statement another one
+  ``replacesStatements`` is dropped and references to it lead to its replacement.
+- Entities and persons become nodes ``bods:<recordId>`` (0.2/0.3: ``bods:<statementID>``). The
+  jurisdiction (0.2/0.3 ``incorporatedInJurisdiction``) is the incorporation country; a business
+  (else registered) address gives the headquarters country. Persons keep nationality and
+  residence. ``state``/``stateBody`` entities are states; ``arrangement`` entities (joint
+  holdings, trusts, nominations) are arrangements.
+- Relationships become edges as ``bods_interests`` says (trusts, nominees, indirect chains).
+- An undisclosed party is an unknown, never a refusal: a subject or interested party given as
+  ``{"reason": ...}`` (0.2/0.3: ``{"unspecified": {...}}``) is the node
+  ``bods:unspecified:<statement>`` (subject) or ``bods:unspecified-party:<statement>`` (interested
+  party): a party of unknown country, so the rules read it as possible, never clear; an interested
+  party holds the relationship's interests, or control of unknown size when none is given (its
+  exception is recorded on the subject it holds).
+  Anonymous and unknown entities and persons (``unspecifiedEntityDetails``,
+  ``unspecifiedPersonDetails``, ``unspecifiedRecordDetails``) are kept as nodes of unknown country.
+  Each gap is also an exception with its reason code verbatim.
+- Every field is checked before it is read: a wrong shape is a
+  :class:`~ownergate.errors.SourceFormatError` naming the file, the statement (id, else its place)
+  and the field, with a code such as ``entity_addresses_not_array``,
+  ``relationship_subject_missing``, ``relationship_interests_type_unknown``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ownergate.errors import SourceFormatError
-from ownergate.ownership.graph import EdgeKind, NodeKind
-from ownergate.ownership.sources.common import Shape, country_code, day, json_records, share_range
-from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
+from ownergate.ownership.graph import NodeKind
+from ownergate.ownership.sources.bods_interests import Relationship, interest_edges, resolve_indirect, strict_day
+from ownergate.ownership.sources.common import Shape, country_code, json_records
+from ownergate.ownership.sources.records import EntityRecord, ExceptionRecord, Parsed
 
-INTEREST_KINDS = {
-    "shareholding": EdgeKind.SHARES,
-    "votingRights": EdgeKind.VOTING,
-    "appointmentOfBoard": EdgeKind.CONTROL,
-    "otherInfluenceOrControl": EdgeKind.CONTROL,
-    "controlViaCompanyRulesOrArticles": EdgeKind.CONTROL,
-    "controlByLegalFramework": EdgeKind.CONTROL,
-    "rightsGrantedByContract": EdgeKind.CONTROL,
-    "conditionalRightsGrantedByContract": EdgeKind.CONTROL,
-    None: EdgeKind.CONTROL,  # an interest of unstated type
-}
-
-
-#: BODS entity types that are not companies: states and state bodies have a country like any party;
-#: an arrangement (a joint shareholding) is held jointly by its interested parties
+#: BODS entity types that are not companies
 _ENTITY_KINDS = {"state": NodeKind.STATE, "stateBody": NodeKind.STATE, "arrangement": NodeKind.ARRANGEMENT}
+_TYPES = {"entityStatement": "entity", "personStatement": "person", "ownershipOrControlStatement": "relationship"}
+_UNSPECIFIED = ("unspecifiedEntityDetails", "unspecifiedPersonDetails", "unspecifiedRecordDetails")
 
 
 def looks_like(first: Any) -> bool:
     return isinstance(first, dict) and ("recordType" in first or "statementType" in first)
+
+
+@dataclass(slots=True)
+class Statement:
+    """One statement, checked: its record key, type, facts, date, what it replaces, its source."""
+
+    shape: Shape
+    key: str
+    details: dict[str, Any]
+    when: str
+    replaces: tuple[str, ...]
+    source: str
+
+    @property
+    def record(self) -> str:
+        return f"BODS statement {self.shape.statement}"
+
+
+def parse(path: Path) -> Parsed:
+    out = Parsed(str(path), "bods")
+    statements, aliases = _current(path)
+    arrangements: set[str] = set()
+    for s in statements:
+        if s.shape.rtype != "relationship":
+            entity = _entity(s) if s.shape.rtype == "entity" else _person(s)
+            out.entities.append(entity)
+            if entity.kind is NodeKind.ARRANGEMENT:
+                arrangements.add(entity.id)
+            _record_gap(s, entity.id, out)
+    relationships = [
+        _relationship(s, aliases, arrangements, out) for s in statements if s.shape.rtype == "relationship"
+    ]
+    out.edges.extend(resolve_indirect(relationships))
+    return out
+
+
+def _current(path: Path) -> tuple[list[Statement], dict[str, str]]:
+    """The statements in force (latest per 0.4 record, unreplaced 0.2/0.3 ones) and replaced id -> replacement."""
+    latest: dict[str, Statement] = {}
+    aliases: dict[str, str] = {}
+    for where, raw in json_records(path):
+        s = _statement(path, where, raw)
+        for old in s.replaces:
+            aliases[old] = s.key
+        if s.key not in latest or s.when >= latest[s.key].when:
+            latest[s.key] = s
+    return [s for key, s in latest.items() if key not in aliases], aliases
+
+
+def _statement(path: Path, where: str, st: Any) -> Statement:
+    if not isinstance(st, dict):
+        raise SourceFormatError(str(path), where, "statement_not_object: a BODS statement must be an object")
+    first = Shape(path, where, "?", "statement")
+    v04 = "recordType" in st
+    statement = first.text(st, "statementId" if v04 else "statementID") or first.text(st, "statementId") or "?"
+    first = Shape(path, where, statement, "statement")
+    rtype = first.text(st, "recordType") if v04 else _TYPES.get(first.text(st, "statementType") or "")
+    if rtype not in ("entity", "person", "relationship"):
+        field = "recordType" if v04 else "statementType"
+        raise first.problem(field, "unknown", f"{st.get(field)!r} is not entity, person or relationship")
+    shape = Shape(path, where, statement, rtype)
+    if v04:
+        key = shape.text(st, "recordId")
+        if key is None:
+            raise shape.problem("recordId", "missing", "a 0.4 statement names its record")
+        if "recordDetails" not in st:
+            raise shape.problem("recordDetails", "missing", "a 0.4 statement holds its record's details")
+        details = shape.obj(st, "recordDetails")
+    else:
+        if statement == "?":
+            raise shape.problem("statementID", "missing", "a 0.2/0.3 statement has an id")
+        key, details = statement, st
+    replaces = st.get("replacesStatements") or []
+    if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
+        raise shape.fail("replacesStatements", "array of strings", replaces)
+    when = strict_day(shape, st, "statementDate", "statementDate")
+    publisher = shape.obj(shape.obj(st, "publicationDetails"), "publisher", "publicationDetails.publisher")
+    source = shape.text(publisher, "name", "publicationDetails.publisher.name") or "bods"
+    return Statement(shape, key, details, when.isoformat() if when else "", tuple(replaces), source)
+
+
+def _record_gap(s: Statement, node: str, out: Parsed) -> None:
+    """An anonymous or unknown entity or person: the node stays (of unknown country), its reason an exception."""
+    for key in _UNSPECIFIED:
+        if s.details.get(key) is not None:
+            info = s.shape.obj(s.details, key)
+            out.exceptions.append(_exception(s.shape, key, node, f"unspecified-{s.shape.rtype}", info, s))
+            return
+
+
+def _entity(s: Statement) -> EntityRecord:
+    shape, d = s.shape, s.details
+    addresses = {
+        shape.text(a, "type", "addresses.type"): country_code(shape.code(a, "country", "addresses.country"))
+        for a in shape.objects(d, "addresses")
+    }
+    jurisdiction = shape.obj(d, "jurisdiction") or shape.obj(d, "incorporatedInJurisdiction")
+    field = "jurisdiction" if d.get("jurisdiction") else "incorporatedInJurisdiction"
+    identifiers: dict[str, str] = {}
+    for i in shape.objects(d, "identifiers"):
+        ident = shape.text(i, "id", "identifiers.id")
+        scheme = shape.text(i, "scheme", "identifiers.scheme") or shape.text(i, "schemeName", "identifiers.schemeName")
+        if ident:
+            identifiers[scheme or "id"] = ident
+    return EntityRecord(
+        id=f"bods:{s.key}",
+        name=shape.text(d, "name"),
+        kind=_ENTITY_KINDS.get(_entity_type(shape, d) or "", NodeKind.COMPANY),
+        hq_country=addresses.get("business") or addresses.get("registered"),
+        incorporation_country=country_code(shape.text(jurisdiction, "code", f"{field}.code")),
+        identifiers=identifiers,
+        source=s.source,
+        source_record=s.record,
+    )
+
+
+def _entity_type(shape: Shape, d: dict[str, Any]) -> str | None:
+    """``entityType``: a string (0.2/0.3) or an object with a ``type`` (0.4)."""
+    value = d.get("entityType")
+    if isinstance(value, dict):
+        return shape.text(value, "type", "entityType.type")
+    return shape.text(d, "entityType")
+
+
+def _person(s: Statement) -> EntityRecord:
+    shape, d = s.shape, s.details
+    shape.text(d, "personType")
+    names = shape.objects(d, "names") or [{}]
+    first = names[0]
+    nat = [country_code(shape.code(n, "code", "nationalities.code")) for n in shape.objects(d, "nationalities")]
+    res = [country_code(shape.code(n, "code", "taxResidencies.code")) for n in shape.objects(d, "taxResidencies")]
+    res += [
+        country_code(shape.code(a, "country", "addresses.country"))
+        for a in shape.objects(d, "addresses")
+        if shape.text(a, "type", "addresses.type") == "residence"
+    ]
+    given = shape.text(first, "givenName", "names.givenName")
+    family = shape.text(first, "familyName", "names.familyName")
+    full = shape.text(first, "fullName", "names.fullName")
+    return EntityRecord(
+        id=f"bods:{s.key}",
+        name=full or " ".join(filter(None, (given, family))) or None,
+        kind=NodeKind.PERSON,
+        nationality=next((c for c in nat if c), None),
+        residence=next((c for c in res if c), None),
+        source=s.source,
+        source_record=s.record,
+    )
+
+
+def _relationship(s: Statement, aliases: dict[str, str], arrangements: set[str], out: Parsed) -> Relationship:
+    shape, d = s.shape, s.details
+    owned = _party(s, "subject", "bods:unspecified:", aliases, out, None)
+    owner = _party(s, "interestedParty", "bods:unspecified-party:", aliases, out, owned)
+    components = d.get("componentRecords", d.get("componentStatementIDs"))
+    if components is not None and (not isinstance(components, list) or not all(isinstance(c, str) for c in components)):
+        raise shape.fail("componentRecords", "array", components)
+    interests = shape.objects(d, "interests") or [{}]
+    rel = Relationship(s.key, owner, owned, components=tuple(_follow(aliases, str(c)) for c in components or ()))
+    interest_edges(shape, rel, interests, owned in arrangements, s.source, s.record)
+    return rel
+
+
+def _party(s: Statement, side: str, unknown: str, aliases: dict[str, str], out: Parsed, subject: str | None) -> str:
+    """The node id of a relationship's subject or interested party; an undisclosed one becomes an unknown node
+    (its exception on the unknown subject, or on the subject an undisclosed party holds)."""
+    shape, value = s.shape, s.details.get(side)
+    if isinstance(value, dict) and ("reason" in value or "unspecified" in value):
+        info = shape.obj(value, "unspecified", f"{side}.unspecified") if "unspecified" in value else value
+        node = f"{unknown}{shape.statement if shape.statement != '?' else s.key}"
+        out.entities.append(EntityRecord(node, None, source=s.source, source_record=s.record))
+        out.exceptions.append(_exception(shape, side, subject or node, f"unspecified-{_KEBAB[side]}", info, s))
+        return node
+    ref = _ref(shape, value, side)
+    if ref is None:
+        raise shape.problem(side, "missing", f"a relationship names its {_KEBAB[side].replace('-', ' ')}")
+    return f"bods:{_follow(aliases, ref)}"
+
+
+_KEBAB = {"subject": "subject", "interestedParty": "interested-party"}
 
 
 def _ref(shape: Shape, value: Any, field: str) -> str | None:
@@ -70,151 +242,18 @@ def _ref(shape: Shape, value: Any, field: str) -> str | None:
     raise shape.fail(field, "string or object", value)
 
 
-def _unspecified(value: Any) -> dict[str, Any] | None:
-    """The ``{"reason": ...}`` object standing for an undisclosed party, or None."""
-    if isinstance(value, dict) and ("reason" in value or "unspecified" in value):
-        info = value.get("unspecified", value)
-        return info if isinstance(info, dict) else {"reason": info}
-    return None
+def _follow(aliases: dict[str, str], ref: str) -> str:
+    """A reference to a replaced 0.2/0.3 statement, led to the statement that replaced it (cycles stop)."""
+    seen = {ref}
+    while ref in aliases and aliases[ref] not in seen:
+        ref = aliases[ref]
+        seen.add(ref)
+    return ref
 
 
-_TYPES = {"entityStatement": "entity", "personStatement": "person", "ownershipOrControlStatement": "relationship"}
-
-
-def parse(path: Path) -> Parsed:
-    out = Parsed(str(path), "bods")
-    latest: dict[str, tuple[str, Shape, dict[str, Any]]] = {}
-    for where, st in json_records(path):
-        if not isinstance(st, dict):
-            raise SourceFormatError(str(path), where, "statement_not_object: a BODS statement must be an object")
-        first = Shape(path, where, "?", "statement")
-        statement = first.text(st, "statementId") or "?"
-        first = Shape(path, where, statement, "statement")
-        rtype = first.text(st, "recordType") or _TYPES.get(first.text(st, "statementType") or "")
-        if rtype not in ("entity", "person", "relationship"):
-            raise SourceFormatError(
-                str(path), f"{where} (statement {statement})", "no recordType (0.4) or statementType (0.3) known"
-            )
-        shape = Shape(path, where, statement, rtype)
-        key = shape.text(st, "recordId") or shape.text(st, "statementId") or where
-        when = shape.text(st, "statementDate") or ""
-        if key not in latest or when >= latest[key][0]:
-            latest[key] = (when, shape, st)
-    for key, (_, shape, st) in latest.items():
-        details = shape.obj(st, "recordDetails") if "recordDetails" in st else st
-        record = f"BODS statement {st.get('statementId', key)}"
-        publisher = shape.obj(shape.obj(st, "publicationDetails"), "publisher", "publicationDetails.publisher")
-        source = shape.text(publisher, "name", "publicationDetails.publisher.name") or "bods"
-        if shape.rtype == "entity":
-            out.entities.append(_entity(shape, key, details, source, record))
-        elif shape.rtype == "person":
-            out.entities.append(_person(shape, key, details, source, record))
-        else:
-            _relationship(shape, out, details, source, record)
-    return out
-
-
-def _entity(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
-    addresses = {
-        shape.text(a, "type", "addresses.type"): country_code(shape.code(a, "country", "addresses.country"))
-        for a in shape.objects(d, "addresses")
-    }
-    jurisdiction = shape.obj(d, "jurisdiction") or shape.obj(d, "incorporatedInJurisdiction")
-    identifiers: dict[str, str] = {}
-    for i in shape.objects(d, "identifiers"):
-        ident = shape.text(i, "id", "identifiers.id")
-        if ident:
-            scheme = shape.text(i, "scheme", "identifiers.scheme") or shape.text(
-                i, "schemeName", "identifiers.schemeName"
-            )
-            identifiers[scheme or "id"] = ident
-    etype = d.get("entityType")
-    etype = etype.get("type") if isinstance(etype, dict) else etype
-    kind = _ENTITY_KINDS.get(etype if isinstance(etype, str) else "", NodeKind.COMPANY)
-    return EntityRecord(
-        id=f"bods:{key}",
-        name=shape.text(d, "name"),
-        kind=kind,
-        hq_country=addresses.get("business") or addresses.get("registered"),
-        incorporation_country=country_code(shape.text(jurisdiction, "code", "jurisdiction.code")),
-        identifiers=identifiers,
-        source=source,
-        source_record=record,
-    )
-
-
-def _person(shape: Shape, key: str, d: dict[str, Any], source: str, record: str) -> EntityRecord:
-    names = shape.objects(d, "names") or [{}]
-    first = names[0]
-    nat = [country_code(shape.text(n, "code", "nationalities.code")) for n in shape.objects(d, "nationalities")]
-    res = [country_code(shape.text(n, "code", "taxResidencies.code")) for n in shape.objects(d, "taxResidencies")]
-    res += [
-        country_code(shape.code(a, "country", "addresses.country"))
-        for a in shape.objects(d, "addresses")
-        if shape.text(a, "type", "addresses.type") == "residence"
-    ]
-    given, family = (
-        shape.text(first, "givenName", "names.givenName"),
-        shape.text(first, "familyName", "names.familyName"),
-    )
-    return EntityRecord(
-        id=f"bods:{key}",
-        name=shape.text(first, "fullName", "names.fullName") or " ".join(filter(None, (given, family))) or None,
-        kind=NodeKind.PERSON,
-        nationality=next((c for c in nat if c), None),
-        residence=next((c for c in res if c), None),
-        source=source,
-        source_record=record,
-    )
-
-
-def _relationship(shape: Shape, out: Parsed, d: dict[str, Any], source: str, record: str) -> None:
-    path, where = shape.path, shape.at
-    gap = _unspecified(d.get("subject"))
-    if gap is not None:
-        owned = f"bods:unspecified:{shape.statement}"
-        out.entities.append(EntityRecord(owned, None, source=source, source_record=record))
-        out.exceptions.append(_exception(owned, "unspecified-subject", gap, source, record))
-    else:
-        subject = _ref(shape, d.get("subject"), "subject")
-        if subject is None:
-            raise SourceFormatError(str(path), f"{where} field subject", "relationship_subject_missing")
-        owned = f"bods:{subject}"
-    party = d.get("interestedParty")
-    gap = _unspecified(party)
-    if gap is not None:
-        out.exceptions.append(_exception(owned, "unspecified-interested-party", gap, source, record))
-        return
-    owner_ref = _ref(shape, party, "interestedParty")
-    if owner_ref is None:
-        raise SourceFormatError(str(path), f"{where} field interestedParty", "relationship_interestedParty_missing")
-    components = d.get("componentRecords") or d.get("componentStatementIDs")
-    if components is not None and not isinstance(components, list):
-        raise shape.fail("componentRecords", "array", components)
-    interests = shape.objects(d, "interests") if d.get("interests") is not None else [{}]
-    for k, interest in enumerate(interests or [{}]):
-        itype = shape.text(interest, "type", "interests.type")
-        if itype not in INTEREST_KINDS:
-            continue
-        if interest.get("directOrIndirect") == "indirect" and components:
-            continue
-        share = shape.obj(interest, "share", "interests.share")
-        lo, hi = share_range(share, f"{where} interest {k + 1}", path)
-        out.edges.append(
-            EdgeRecord(
-                owner_id=f"bods:{owner_ref}",
-                owned_id=owned,
-                share_min=lo,
-                share_max=hi,
-                kind=INTEREST_KINDS[itype],
-                source=source,
-                source_record=f"{record} interest {k + 1} ({itype or 'unstated'})",
-                valid_from=day(shape.text(interest, "startDate", "interests.startDate")),
-                valid_to=day(shape.text(interest, "endDate", "interests.endDate")),
-            )
-        )
-
-
-def _exception(node: str, category: str, info: dict[str, Any], source: str, record: str) -> ExceptionRecord:
-    description = info.get("description", "")
-    return ExceptionRecord(node, category, str(info.get("reason")), source, f"{record}: {description}".rstrip(": "))
+def _exception(
+    shape: Shape, field: str, node: str, category: str, info: dict[str, Any], s: Statement
+) -> ExceptionRecord:
+    reason = shape.text(info, "reason", f"{field}.reason") or "unspecified"
+    description = shape.text(info, "description", f"{field}.description") or ""
+    return ExceptionRecord(node, category, reason, s.source, f"{s.record}: {description}".rstrip(": "))

@@ -42,6 +42,11 @@ class Shape:
         got = _KINDS.get(type(value), type(value).__name__ if value is not None else "null")
         return SourceFormatError(str(self.path), f"{self.at} field {field}", f"{code}: {got} given")
 
+    def problem(self, field: str, what: str, detail: str) -> SourceFormatError:
+        """Any other refusal of a field, coded ``<record type>_<field>_<what>`` (``relationship_subject_missing``)."""
+        code = f"{self.rtype}_{field.replace('.', '_')}_{what}"
+        return SourceFormatError(str(self.path), f"{self.at} field {field}", f"{code}: {detail}")
+
     def obj(self, d: dict[str, Any], key: str, field: str | None = None) -> dict[str, Any]:
         value = d.get(key)
         if value is None:
