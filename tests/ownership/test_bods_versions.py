@@ -107,8 +107,8 @@ def test_the_nominator_is_the_real_holder_of_a_nominee_shareholding(sqlite_store
     assert resolve(graph, "lookthrough").share_min[graph.idx("bods:target")] == pytest.approx(0.6)
 
 
-def test_an_indirect_interest_whose_components_give_no_chain_is_kept() -> None:
-    parsed = parse_file(Path(__file__).parents[2] / "../shared/data/bods/nomination.json")
+def test_an_indirect_interest_whose_components_give_no_chain_is_kept(testdata: Path) -> None:
+    parsed = parse_file(testdata / "bods/nomination.json")
     # the published example's arrangement holds a board seat (a role, no edge): the indirect control stands
     indirect = [e for e in parsed.edges if e.owned_id == "bods:104AB1984C"]
     assert [(e.owner_id, e.kind, e.share_min) for e in indirect] == [("bods:101AB1984F", EdgeKind.CONTROL, None)]
@@ -156,10 +156,7 @@ def test_v04_undisclosed_subject_party_and_unknown_entity_are_unknown_nodes(sqli
         assert "country unknown" in res.evidence("bods:sg-co").describe()
 
 
-def test_the_published_examples_still_load() -> None:
-    shared = Path(__file__).parents[2] / "../shared/data/bods"
-    if not shared.is_dir():
-        pytest.skip("the shared BODS examples are absent")
-    for path in sorted(shared.rglob("*.json")):
+def test_the_published_examples_still_load(testdata: Path) -> None:
+    for path in sorted((testdata / "bods").rglob("*.json")):
         parsed = parse_file(path)
         assert parsed.entities, path.name
