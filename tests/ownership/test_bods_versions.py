@@ -8,6 +8,7 @@ leads to, not only the parser's records.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,28 @@ def test_the_published_examples_still_load(testdata: Path) -> None:
     for path in sorted((testdata / "bods").rglob("*.json")):
         parsed = parse_file(path)
         assert parsed.entities, path.name
+
+
+def _write(tmp_path: Path, statements: list[dict[str, object]]) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(statements), encoding="utf-8")
+    return path
+
+
+def test_an_arrangement_with_no_recorded_member_has_an_unknown_one(sqlite_store: Store, tmp_path: Path) -> None:
+    statements = json.loads((DATA / "v0.4/trust.json").read_text(encoding="utf-8"))
+    path = _write(tmp_path, [s for s in statements if s["recordId"] in ("co", "trust", "r-trust-co")])
+    parsed = parse_file(path)
+    member = "bods:unspecified-member:trust"
+    assert (member, "bods:trust", None, None, EdgeKind.CONTROL) in {
+        (e.owner_id, e.owned_id, e.share_min, e.share_max, e.kind) for e in parsed.edges
+    }
+    assert [(x.entity_id, x.category) for x in parsed.exceptions] == [("bods:trust", "arrangement-members-unknown")]
+    load_ownership(sqlite_store, [path])
+    assert resolve(load_graph(sqlite_store), "anthropic").status_of("bods:co") is Status.POSSIBLE  # not clear
+
+
+def test_a_statement_that_names_itself_as_replaced_is_kept(tmp_path: Path) -> None:
+    statements = json.loads((DATA / "v0.2/trust.json").read_text(encoding="utf-8"))
+    statements[0]["replacesStatements"] = [statements[0]["statementID"]]
+    assert "bods:e-company" in {e.id for e in parse_file(_write(tmp_path, statements)).entities}

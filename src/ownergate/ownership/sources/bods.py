@@ -19,7 +19,8 @@
   exception is recorded on the subject it holds).
   Anonymous and unknown entities and persons (``unspecifiedEntityDetails``,
   ``unspecifiedPersonDetails``, ``unspecifiedRecordDetails``) are kept as nodes of unknown country.
-  Each gap is also an exception with its reason code verbatim.
+  Each gap is also an exception with its reason code verbatim. An arrangement that no recorded
+  party holds gets an unknown member ``bods:unspecified-member:<record>`` the same way.
 - Every field is checked before it is read: a wrong shape is a
   :class:`~ownergate.errors.SourceFormatError` naming the file, the statement (id, else its place)
   and the field, with a code such as ``entity_addresses_not_array``,
@@ -33,10 +34,10 @@ from pathlib import Path
 from typing import Any
 
 from ownergate.errors import SourceFormatError
-from ownergate.ownership.graph import NodeKind
+from ownergate.ownership.graph import EdgeKind, NodeKind
 from ownergate.ownership.sources.bods_interests import Relationship, interest_edges, resolve_indirect, strict_day
 from ownergate.ownership.sources.common import Shape, country_code, json_records
-from ownergate.ownership.sources.records import EntityRecord, ExceptionRecord, Parsed
+from ownergate.ownership.sources.records import EdgeRecord, EntityRecord, ExceptionRecord, Parsed
 
 #: BODS entity types that are not companies
 _ENTITY_KINDS = {"state": NodeKind.STATE, "stateBody": NodeKind.STATE, "arrangement": NodeKind.ARRANGEMENT}
@@ -79,7 +80,23 @@ def parse(path: Path) -> Parsed:
         _relationship(s, aliases, arrangements, out) for s in statements if s.shape.rtype == "relationship"
     ]
     out.edges.extend(resolve_indirect(relationships))
+    _memberless(out, arrangements)
     return out
+
+
+def _memberless(out: Parsed, arrangements: set[str]) -> None:
+    """An arrangement no recorded party holds has no country of its own nor any member's: it gets an
+    unknown member (control of unknown size), so what it holds is possible, never clear."""
+    missing = arrangements - {e.owned_id for e in out.edges}
+    records = {e.id: e for e in out.entities if e.id in missing}
+    for node in sorted(missing):
+        member = f"bods:unspecified-member:{node.removeprefix('bods:')}"
+        source, record = records[node].source, records[node].source_record
+        out.entities.append(EntityRecord(member, None, source=source, source_record=record))
+        out.edges.append(
+            EdgeRecord(member, node, None, None, EdgeKind.CONTROL, source, f"{record} (no member recorded)")
+        )
+        out.exceptions.append(ExceptionRecord(node, "arrangement-members-unknown", "noMemberRecorded", source, record))
 
 
 def _current(path: Path) -> tuple[list[Statement], dict[str, str]]:
@@ -89,7 +106,8 @@ def _current(path: Path) -> tuple[list[Statement], dict[str, str]]:
     for where, raw in json_records(path):
         s = _statement(path, where, raw)
         for old in s.replaces:
-            aliases[old] = s.key
+            if old != s.key:
+                aliases[old] = s.key
         if s.key not in latest or s.when >= latest[s.key].when:
             latest[s.key] = s
     return [s for key, s in latest.items() if key not in aliases], aliases
@@ -118,7 +136,7 @@ def _statement(path: Path, where: str, st: Any) -> Statement:
         if statement == "?":
             raise shape.problem("statementID", "missing", "a 0.2/0.3 statement has an id")
         key, details = statement, st
-    replaces = st.get("replacesStatements") or []
+    replaces = [] if v04 else st.get("replacesStatements") or []  # 0.4 supersedes by recordId
     if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
         raise shape.fail("replacesStatements", "array of strings", replaces)
     when = strict_day(shape, st, "statementDate", "statementDate")
