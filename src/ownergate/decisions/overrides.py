@@ -28,7 +28,6 @@ from ownergate.monitor import outbox
 from ownergate.store import Transaction
 
 MAX_DURATION = timedelta(days=366)  # the longest an override may last, from its proposal
-STATUSES = ("proposed", "approved", "rejected", "withdrawn")
 
 _FIELDS = (
     "id, customer_id, decision, justification, expires_at, status, proposed_by, proposed_at,"
