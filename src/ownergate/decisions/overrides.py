@@ -208,6 +208,16 @@ def find(tx: Transaction, status: str | None = None, customer_id: str | None = N
     return [Override(*r) for r in rows]
 
 
+def in_force(tx: Transaction, now: datetime, customer_id: str | None = None) -> list[Override]:
+    """Approved overrides not yet expired at ``now``, in the order they were approved (the last one wins)."""
+    where, params = ("", ()) if customer_id is None else (" AND customer_id = ?", (customer_id,))
+    rows = tx.fetchall(
+        f"SELECT {_FIELDS} FROM overrides WHERE status = 'approved' AND expires_at > ?{where} ORDER BY reviewed_at",  # noqa: S608
+        (now.isoformat(), *params),
+    )
+    return [Override(*r) for r in rows]
+
+
 def for_customer(tx: Transaction, customer_id: str) -> list[Override]:
     return find(tx, customer_id=customer_id)
 
