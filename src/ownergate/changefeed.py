@@ -2,12 +2,13 @@
 
 It sits below both ``decisions`` (which records verdicts) and ``service`` (whose replicas follow it).
 
-Call :func:`decisions_changed` after committing a change (or :func:`record_change` inside the
-committing transaction). Both append a row to ``decision_changes``, the counter every replica polls
-(twice a second); on PostgreSQL the same transaction sends ``NOTIFY`` (delivered on commit) and,
-when ``OWNERGATE_REDIS_URL`` is set, a Redis message is published after commit, so replicas
-usually refresh in milliseconds and at worst at their next poll. Replicas in this process are
-woken directly.
+Call :func:`announce` inside the transaction that makes a change (the row commits with the change,
+and replicas are woken once it has), :func:`record_change` for the row alone, or
+:func:`decisions_changed` after committing a change. Each appends a row to ``decision_changes``,
+the counter every replica polls (twice a second); on PostgreSQL the same transaction sends
+``NOTIFY`` (delivered on commit) and, when ``OWNERGATE_REDIS_URL`` is set, a Redis message is
+published after commit, so replicas usually refresh in milliseconds and at worst at their next
+poll. Replicas in this process are woken directly.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ def record_change(tx: Transaction, store: Store, customer_ids: Sequence[str] | N
     change_id = int(row[0])
     if store.dialect == "postgresql":
         tx.execute("SELECT pg_notify(?, ?)", (channel(store), str(change_id)))
+    return change_id
+
+
+def announce(tx: Transaction, customer_ids: Sequence[str] | None) -> int:
+    """Record a change inside ``tx`` and publish it once ``tx`` commits; returns the change's number."""
+    store = tx.store
+    change_id = record_change(tx, store, customer_ids)
+    tx.after_commit(lambda: published(store, change_id))
     return change_id
 
 

@@ -58,3 +58,9 @@ def test_override_lapses_at_expiry(store: Store) -> None:
     later = datetime(2026, 7, 2, tzinfo=UTC)
     found = {d.customer_id: d for d in effective_decisions(store, later)}
     assert found["c1"].decision == "deny"
+
+
+def test_an_override_alone_is_dated_by_its_approval(store: Store) -> None:
+    _seed(store)
+    found = {d.customer_id: d for d in effective_decisions(store, NOW)}
+    assert found["c3"].decided_at == "2026-05-03"  # it was the proposer's name

@@ -118,9 +118,8 @@ def test_queue_lists_review_items_with_counts_and_filters(desk: Desk) -> None:
     assert [i.customer_id for i in queue.open_items(store, now, list_id="us-dod-1260h").items] == ["hikvision-like"]
     assert queue.open_items(store, now, country="cn").items == []
     analyst, approver = authenticate(store, tokens.analyst), authenticate(store, tokens.approver)
-    proposal = dossier.propose_override(
-        store, analyst, "range-cn", "allow", "Owner checked by phone", "2099-01-01", now
-    )
+    soon = (now + timedelta(days=90)).date().isoformat()  # within the 366-day cap
+    proposal = dossier.propose_override(store, analyst, "range-cn", "allow", "Owner checked by phone", soon, now)
     assert [o.id for o in queue.open_items(store, now).proposals] == [proposal.id]
     with pytest.raises(PermissionDenied):
         dossier.review_override(store, analyst, proposal.id, True, "", now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from ownergate.service.app import create_app
 from ownergate.store import Store
 
 Desk = tuple[Store, Any]  # the desk fixture: a store and its Tokens
+SOON = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()  # within the 366-day cap
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
@@ -67,7 +69,7 @@ def test_pages_need_a_session_and_the_cookie_is_strict(client: TestClient, desk:
 
 def test_posts_without_the_right_csrf_token_or_from_another_site_are_refused(client: TestClient, desk: Desk) -> None:
     csrf = _login(client, desk[1].analyst)
-    form = {"decision": "allow", "justification": "Checked the register", "expires": "2099-01-01"}
+    form = {"decision": "allow", "justification": "Checked the register", "expires": SOON}
     for extra in ({}, {"csrf": "wrong"}, {"csrf": csrf[:-1]}):
         r = client.post("/review/customers/range-cn/overrides", data={**form, **extra})
         assert r.status_code == 403 and "CSRF" in r.text
@@ -98,7 +100,7 @@ def test_expired_and_logged_out_sessions_go_back_to_login(client: TestClient, de
 
 def test_roles_viewer_reads_analyst_proposes_approver_approves_never_their_own(client: TestClient, desk: Desk) -> None:
     store, tokens = desk
-    form = {"decision": "allow", "justification": "Owner confirmed below 50%", "expires": "2099-01-01"}
+    form = {"decision": "allow", "justification": "Owner confirmed below 50%", "expires": SOON}
     csrf = _login(client, tokens.viewer)
     page = client.get("/review/customers/range-cn")
     assert page.status_code == 200 and "Propose an override" not in page.text and "true match" not in page.text

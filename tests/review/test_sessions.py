@@ -63,3 +63,18 @@ def test_csrf_token_must_match(store: Store) -> None:
     for wrong in (None, "", opened.csrf[:-1], opened.csrf + "x", "é" * 5):
         with pytest.raises(PermissionDenied, match="CSRF"):
             sessions.check_csrf(opened, wrong)
+
+
+def test_each_login_deletes_the_sessions_past_their_expiry(store: Store) -> None:
+    token = issue_token(store, "ana", "analyst").token
+    old, _ = sessions.login(store, token, NOW, HOUR)
+    ended, _ = sessions.login(store, token, NOW + HOUR / 2, HOUR)
+    sessions.logout(store, ended, NOW + HOUR / 2)
+    sessions.login(store, token, NOW + HOUR, HOUR)  # `old` expires now; `ended` not until later
+    with store.read() as tx:
+        kept = {r[0] for r in tx.fetchall("SELECT session_hash FROM review_sessions")}
+    assert hashlib.sha256(old.encode()).hexdigest() not in kept
+    assert hashlib.sha256(ended.encode()).hexdigest() in kept and len(kept) == 2
+    sessions.login(store, token, NOW + 2 * HOUR, HOUR)
+    with store.read() as tx:
+        assert tx.scalar("SELECT COUNT(*) FROM review_sessions") == 1  # every earlier one has expired

@@ -1,4 +1,9 @@
-"""``ownergate overrides``: propose, approve, reject and list four-eyes overrides."""
+"""``ownergate overrides``: propose, approve, reject and list four-eyes overrides.
+
+Each command is one call of :mod:`ownergate.decisions.overrides` in one transaction (the duration
+cap, the audit record, the outbox event and the change-feed row live there); the operator acts
+with every role (``access.roles.operator``), and four eyes still apply by name.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from ownergate.changefeed import decisions_changed
 from ownergate.cli.app import app, print_json, state
 from ownergate.decisions import overrides as ovr
 
@@ -50,7 +54,7 @@ def propose(
             customer_id=customer_id,
             decision=decision,
             justification=justification,
-            expires_at=ovr.parse_expiry(expires),
+            expires_at=expires,
             actor=_actor(actor),
             now=datetime.now(UTC),
         )
@@ -66,10 +70,8 @@ def approve(
     as_json: Annotated[bool, typer.Option("--json", help="Print the override as JSON.")] = False,
 ) -> None:
     """Approve a proposed override (not your own)."""
-    store = state(ctx).store()
-    with store.transaction() as tx:
+    with state(ctx).store().transaction() as tx:  # every replica's decision table follows on commit
         item = ovr.approve(tx, override_id, actor=_actor(actor), now=datetime.now(UTC), note=note)
-    decisions_changed(store, [item.customer_id])  # every replica's decision table follows
     _show(item, as_json)
 
 

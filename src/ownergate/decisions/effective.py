@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ownergate.decisions import overrides
+from ownergate.decisions.overrides import Override
 from ownergate.store import Store, Transaction
 
 
@@ -31,19 +33,14 @@ _MACHINE = (
     "SELECT d.customer_id, d.decision, d.reasons, d.policy, d.policy_version, d.decided_at "
     "FROM decisions d WHERE d.is_current = 1"
 )
-_OVERRIDES = (
-    "SELECT o.id, o.customer_id, o.decision, o.justification, o.expires_at, o.proposed_by, o.reviewed_by "
-    "FROM overrides o WHERE o.status = 'approved' AND o.expires_at > ? ORDER BY o.reviewed_at"
-)
 
 
-def _override_reason(row: tuple[Any, ...]) -> dict[str, Any]:
-    oid, _, decision, justification, expires_at, proposed_by, reviewed_by = row
+def _override_reason(o: Override) -> dict[str, Any]:
     return {
         "code": "override",
-        "message": f"override #{oid} to {decision} by {proposed_by}, approved by {reviewed_by}, "
-        f"until {expires_at}: {justification}",
-        "evidence": {"override_id": oid, "expires_at": expires_at},
+        "message": f"override #{o.id} to {o.decision} by {o.proposed_by}, approved by {o.reviewed_by}, "
+        f"until {o.expires_at}: {o.justification}",
+        "evidence": {"override_id": o.id, "expires_at": o.expires_at},
     }
 
 
@@ -60,12 +57,7 @@ def effective_decision(tx: Transaction, customer_id: str, now: datetime) -> Effe
 
 def _effective(tx: Transaction, now: datetime, customer_id: str | None) -> Iterator[EffectiveDecision]:
     where, params = ("", ()) if customer_id is None else (" AND d.customer_id = ?", (customer_id,))
-    moment = now.isoformat()
-    override_rows: dict[str, tuple[Any, ...]] = {}
-    o_where, o_params = ("", ()) if customer_id is None else (" AND o.customer_id = ?", (customer_id,))
-    query = _OVERRIDES.replace(" ORDER BY", o_where + " ORDER BY")
-    for row in tx.fetchall(query, (moment, *o_params)):
-        override_rows[row[1]] = row  # the most recently approved one wins
+    override_rows = {o.customer_id: o for o in overrides.in_force(tx, now, customer_id)}  # the last approved wins
     for cid, decision, reasons, policy, version, decided_at in tx.iterate(_MACHINE + where, params):
         override = override_rows.pop(cid, None)
         if override is None:
@@ -73,15 +65,17 @@ def _effective(tx: Transaction, now: datetime, customer_id: str | None) -> Itera
         else:
             yield EffectiveDecision(
                 cid,
-                override[2],
+                override.decision,
                 [_override_reason(override), *json.loads(reasons)],
                 policy,
                 version,
                 decided_at,
-                int(override[0]),
-                override[4],
+                override.id,
+                override.expires_at,
             )
     for cid, override in override_rows.items():  # overridden customers the machine has not decided yet
+        approved_at = override.reviewed_at or override.proposed_at
         yield EffectiveDecision(
-            cid, override[2], [_override_reason(override)], "override", "-", override[5], int(override[0]), override[4]
-        )
+            cid, override.decision, [_override_reason(override)], "override", "-", approved_at, override.id,
+            override.expires_at,
+        )  # fmt: skip

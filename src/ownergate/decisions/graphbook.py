@@ -97,7 +97,3 @@ def augment(graph: OwnershipGraph, extra: Extra) -> OwnershipGraph:
     )
     g._index = index
     return g
-
-
-def empty_graph() -> OwnershipGraph:
-    return OwnershipGraph.from_edges([], [], [], [], [])

@@ -79,7 +79,3 @@ def clean(text: str) -> str:
 def ascii_fold(text: str) -> str:
     """Latin letters only: the last resort for any script unidecode knows."""
     return collapse(strip_punctuation(unidecode(text).lower()))[:MAX_NAME_CHARS]
-
-
-def is_ascii(text: str) -> bool:
-    return text.isascii()

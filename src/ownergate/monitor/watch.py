@@ -24,13 +24,13 @@ from pathlib import Path
 from ownergate import audit
 from ownergate.clock import Clock, SystemClock
 from ownergate.decisions import customers as book_store
+from ownergate.decisions import overrides
 from ownergate.decisions.customers import Customer
 from ownergate.decisions.linking import link_customers
 from ownergate.decisions.service import known_list_ids
 from ownergate.errors import ConflictError
 from ownergate.lists.update import update as update_lists
 from ownergate.matching.screen import index_for_store
-from ownergate.monitor import outbox
 from ownergate.monitor.redecide import (
     BATCH,
     affected_by_lists,
@@ -249,14 +249,10 @@ def _overrides(
     last = marks.get("overrides")
     if last is not None:
         with store.read() as tx:
-            rows = tx.fetchall(
-                "SELECT id, customer_id FROM overrides WHERE status = 'approved' AND expires_at > ? AND expires_at <= ?"
-                " ORDER BY id",
-                (last, now.isoformat()),
-            )
-        for oid, cid in rows:
-            report.overrides.append({"override": int(oid), "customer": cid, "event": "lapsed"})
-            _add(causes, [cid], f"override-lapsed:#{oid}")
+            found = overrides.lapsed(tx, last, now)
+        for o in found:
+            report.overrides.append({"override": o.id, "customer": o.customer_id, "event": "lapsed"})
+            _add(causes, [o.customer_id], f"override-lapsed:#{o.id}")
     return {"overrides": now.isoformat()}
 
 
@@ -339,11 +335,8 @@ def _finish(store: Store, report: RunReport, marks: dict[str, str]) -> None:
     with store.transaction() as tx:
         _set_marks(tx, marks)
         for o in report.overrides:
-            payload = {"customer": o["customer"], "override": o["override"]}
             o["event"] = "lapsed"
-            outbox.enqueue(tx, "override.lapsed", payload)
-            audit.append(tx, actor="monitor", action="override.lapsed", subject=f"customer:{o['customer']}",
-                         details=payload)  # fmt: skip
+            overrides.lapse(tx, o["override"], o["customer"])
         save(tx, report)
         audit.append(
             tx, actor="monitor", action="monitor.run", subject=f"run:{report.run_id}", details=report.summary()

@@ -79,10 +79,6 @@ class Resolution:
     def status_of(self, node_id: str) -> Status:
         return CODES[int(self.status[self.graph.idx(node_id)])]
 
-    def ids_with(self, status: Status) -> list[str]:
-        code = CODES.index(status)
-        return [self.graph.node_ids[i] for i in np.flatnonzero(self.status == code).tolist()]
-
     def counts(self) -> dict[str, int]:
         found = np.bincount(self.status, minlength=3)
         return {s.value: int(found[i]) for i, s in enumerate(CODES)}

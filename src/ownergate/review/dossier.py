@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ownergate.audit.chain import COLUMNS, AuditRecord
-from ownergate.changefeed import decisions_changed
 from ownergate.decisions import customers as book_store
 from ownergate.decisions import judgements
 from ownergate.decisions import overrides as ovr
@@ -84,15 +83,14 @@ def judge_match(
 def propose_override(
     store: Store, actor: Actor, customer_id: str, decision: str, justification: str, expires: str, now: datetime
 ) -> ovr.Override:
-    require(actor, Role.analyst)
     with store.transaction() as tx:
         return ovr.propose(
             tx,
             customer_id=customer_id,
             decision=decision,
             justification=justification,
-            expires_at=ovr.parse_expiry(expires),
-            actor=actor.name,
+            expires_at=expires,
+            actor=actor,
             now=now,
         )
 
@@ -101,10 +99,6 @@ def review_override(
     store: Store, actor: Actor, override_id: int, approve: bool, note: str, now: datetime
 ) -> ovr.Override:
     """Approve or reject (approver or higher; never one's own proposal); an approval reaches every replica."""
-    require(actor, Role.approver)
     step = ovr.approve if approve else ovr.reject
     with store.transaction() as tx:
-        done = step(tx, override_id, actor=actor.name, now=now, note=note)
-    if approve:
-        decisions_changed(store, [done.customer_id])
-    return done
+        return step(tx, override_id, actor=actor, now=now, note=note)

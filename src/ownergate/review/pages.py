@@ -158,7 +158,8 @@ def _reason(session: Session, customer_id: str, reason: dict[str, Any]) -> str:
 def _override_form(session: Session, customer_id: str) -> str:
     if not session.actor.can(Role.analyst):
         return ""
-    default = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
+    today = datetime.now(UTC).date()
+    default, latest = (today + timedelta(days=90)).isoformat(), (today + timedelta(days=365)).isoformat()
     action = e(url("/review/customers", customer_id, "overrides"))
     return (
         f'<form method="post" action="{action}" class="card" aria-labelledby="propose">'
@@ -170,7 +171,7 @@ def _override_form(session: Session, customer_id: str) -> str:
         '<textarea id="justification" name="justification" rows="3" cols="60" required minlength="10"'
         ' maxlength="4000"></textarea></p>'
         f'<p><label for="expires">Expires on</label><input id="expires" name="expires" type="date" required'
-        f' value="{e(default)}"></p><p><button type="submit">Propose override</button></p></form>'
+        f' value="{e(default)}" max="{e(latest)}"></p><p><button type="submit">Propose override</button></p></form>'
     )
 
 

@@ -20,8 +20,7 @@ from ownergate.store import Store
 _OPEN = (
     "SELECT d.customer_id, c.name, c.country, c.hq_country, d.reasons, d.decided_at FROM decisions d"
     " JOIN customers c ON c.id = d.customer_id WHERE d.is_current = 1 AND d.decision = 'review'"
-    " AND NOT EXISTS (SELECT 1 FROM overrides o WHERE o.customer_id = d.customer_id AND o.status = 'approved'"
-    " AND o.expires_at > ?) ORDER BY d.decided_at, d.customer_id"
+    " ORDER BY d.decided_at, d.customer_id"
 )
 
 
@@ -61,7 +60,8 @@ def open_items(
 ) -> Queue:
     """The queue at ``now``, narrowed by any of ``reason``, ``list_id`` and ``country``."""
     with store.read() as tx:
-        items = [_item(r) for r in tx.fetchall(_OPEN, (now.isoformat(),))]
+        overridden = {o.customer_id for o in ovr.in_force(tx, now)}
+        items = [_item(r) for r in tx.fetchall(_OPEN) if r[0] not in overridden]
         proposals = ovr.pending(tx)
     by_reason = Counter(code for item in items for code in item.codes)
     by_list = Counter(lid for item in items for lid in item.lists)

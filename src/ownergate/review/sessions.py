@@ -3,7 +3,9 @@
 The session id is 192 random bits handed to the browser once (in an HttpOnly, SameSite=Strict
 cookie); the store keeps only its SHA-256 digest, the admin token it was opened with, a CSRF
 token and an expiry. A session ends at its expiry, at logout, or as soon as its admin token is
-revoked. Every form carries the session's CSRF token, compared in constant time on each POST.
+revoked; each login deletes the sessions whose expiry has passed (:func:`purge` also deletes those
+ended by logout). Every form carries the session's CSRF token, compared in constant time on each
+POST.
 
 The login form, which comes before any session, carries a token of its own (double submit): the
 login page sets it in an HttpOnly, SameSite=Strict cookie and in a hidden field, and a login is
@@ -20,7 +22,7 @@ from datetime import datetime, timedelta
 from ownergate.errors import AuthenticationError, PermissionDenied
 from ownergate.service import auth, credentials
 from ownergate.service.auth import Actor, Role
-from ownergate.store import Store
+from ownergate.store import Store, Transaction
 
 COOKIE = "og_review"
 LOGIN_COOKIE = "og_login"  # the login form's CSRF token (double submit)
@@ -42,6 +44,7 @@ def login(store: Store, token: str, now: datetime, lifetime: timedelta) -> tuple
     csrf = secrets.token_urlsafe(24)
     expires = (now + lifetime).isoformat(timespec="seconds")
     with store.transaction() as tx:
+        _delete_expired(tx, now)  # so the table holds at most one session lifetime's worth of sessions
         tx.execute(
             "INSERT INTO review_sessions (session_hash, token_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
             (credentials.digest(session_id), actor.token_id, csrf, now.isoformat(timespec="seconds"), expires),
@@ -99,7 +102,7 @@ def check_csrf(session: Session, presented: str | None) -> None:
 
 
 def purge(store: Store, now: datetime) -> int:
-    """Delete sessions that expired or ended; returns how many."""
+    """Delete sessions that expired or ended; returns how many. Each login deletes the expired ones."""
     stamp = now.isoformat(timespec="seconds")
     with store.transaction() as tx:
         count = tx.scalar(
@@ -107,3 +110,7 @@ def purge(store: Store, now: datetime) -> int:
         )
         tx.execute("DELETE FROM review_sessions WHERE expires_at <= ? OR ended_at IS NOT NULL", (stamp,))
     return int(count or 0)
+
+
+def _delete_expired(tx: Transaction, now: datetime) -> None:
+    tx.execute("DELETE FROM review_sessions WHERE expires_at <= ?", (now.isoformat(timespec="seconds"),))

@@ -1,56 +1,24 @@
-"""Admin tokens and roles: ``viewer`` < ``analyst`` < ``approver`` < ``admin``.
+"""Admin tokens: each stands for an actor with one role (:mod:`ownergate.access.roles`).
 
 A token looks like ``og_admin_`` followed by 32 random url-safe characters; only its SHA-256
-digest is stored, found by its display prefix and compared in constant time. Each role can do
-what the roles below it can:
-
-- viewer: read customers, decisions, overrides, keys (never secrets)
-- analyst: also propose overrides
-- approver: also approve or reject overrides proposed by someone else (four eyes)
-- admin: also issue and revoke API keys and admin tokens
-
-Beside them, ``onboarding`` is for a provider's sign-up flow: it may create, read, change and
-delete customers through ``/v1/customers`` (which admin may too) and nothing else.
+digest is stored, found by its display prefix and compared in constant time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from ownergate import audit
-from ownergate.errors import AuthenticationError, ConflictError, InputError, NotFoundError, PermissionDenied
+from ownergate.access.roles import Actor as Actor  # re-exported: the admin API and review desk use them here
+from ownergate.access.roles import Role as Role
+from ownergate.access.roles import require as require
+from ownergate.errors import AuthenticationError, ConflictError, InputError, NotFoundError
 from ownergate.service import credentials
 from ownergate.store import Store
 
 SCHEME = "og_admin_"
 TOKEN_PATTERN = credentials.pattern(SCHEME)
-
-
-class Role(StrEnum):
-    viewer = "viewer"
-    analyst = "analyst"
-    approver = "approver"
-    admin = "admin"
-    onboarding = "onboarding"
-
-
-_RANK = {Role.viewer: 0, Role.analyst: 1, Role.approver: 2, Role.admin: 3, Role.onboarding: -1}
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who makes an admin call: the token's name and role."""
-
-    token_id: int
-    name: str
-    role: Role
-
-    def can(self, role: Role) -> bool:
-        if role is Role.onboarding:  # outside the ladder: onboarding tokens and admins
-            return self.role in (Role.onboarding, Role.admin)
-        return _RANK[self.role] >= _RANK[role]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +106,6 @@ def authenticate(store: Store, token: str | None) -> Actor:
     if match is None:
         raise AuthenticationError("the admin token is unknown or revoked")
     return Actor(int(match[0]), match[1], Role(match[2]))
-
-
-def require(actor: Actor, role: Role) -> None:
-    """:class:`PermissionDenied` unless ``actor`` has ``role`` or a higher one."""
-    if not actor.can(role):
-        raise PermissionDenied(f"{actor.name} has role {actor.role.value}; this needs {role.value} or higher")
 
 
 def _now() -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,7 +19,18 @@ Params = Sequence[Any]
 
 
 class Transaction(abc.ABC):
-    """A unit of work on one connection."""
+    """A unit of work on one connection.
+
+    :attr:`store` is the store it runs on; :meth:`after_commit` queues what must happen only once
+    the block is committed (waking replicas), never when it rolls back.
+    """
+
+    store: Store
+    _after_commit: list[Callable[[], None]]
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run ``action`` after this transaction commits (dropped if it rolls back)."""
+        self._after_commit.append(action)
 
     @abc.abstractmethod
     def execute(self, sql: str, params: Params = ()) -> None: ...
@@ -84,6 +95,7 @@ class Store(abc.ABC):
                 yield tx
                 return
             tx = self._begin(write)
+            tx.store, tx._after_commit = self, []
             self._current = (tx, write)
             try:
                 yield tx
@@ -94,6 +106,8 @@ class Store(abc.ABC):
             else:
                 self._current = None
                 self._commit(tx)
+        for action in tx._after_commit:
+            action()
 
     def check_identity(self) -> None:
         """:class:`~ownergate.errors.StoreError` when the store was replaced, moved or deleted since it

@@ -9,7 +9,6 @@ objects. ``graph resolve`` reads E.csv/X.csv column-wise too (``edges_csv.graph_
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,7 +85,3 @@ class Parsed:
     edges: list[EdgeRecord] = field(default_factory=list)
     exceptions: list[ExceptionRecord] = field(default_factory=list)
     unique_ids: bool = False
-
-
-def nan_to_none(x: float) -> float | None:
-    return None if math.isnan(x) else x

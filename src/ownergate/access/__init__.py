@@ -1,0 +1,1 @@
+"""Who may do what: the roles of admin tokens and the actor a call is made by."""
