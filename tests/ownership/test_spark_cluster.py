@@ -147,17 +147,30 @@ BIS_CASE = (
 
 
 @pytest.mark.parametrize(
-    ("label", "cases", "options"),
+    ("cases", "options", "shows"),
     [
-        ("anthropic, review tier", CASES + RANDOM, ["--policy", "anthropic", "--review-at", "0.25"]),
-        ("ofac", CASES + RANDOM, ["--policy", "ofac"]),
-        ("uk", CASES + RANDOM, ["--policy", "uk"]),
-        ("lookthrough", CASES, ["--policy", "lookthrough"]),  # random cycles take dozens of rounds
-        ("bis exemption", [*CASES, BIS_CASE], ["--policy", "bis", "--as-of", "2025-10-01"]),
+        pytest.param(
+            CASES + RANDOM,
+            ["--policy", "anthropic", "--review-at", "0.25"],
+            ["possible because: restricted owners may hold", "country unknown: no headquarters"],
+            id="anthropic-review-tier-unknown-country",
+        ),
+        pytest.param(
+            CASES + RANDOM, ["--policy", "ofac"], ["control of unknown size", "a share given as a range"], id="ofac"
+        ),
+        pytest.param(CASES + RANDOM, ["--policy", "uk"], ["(restricted through its owners)"], id="uk"),
+        # random cycles take dozens of look-through rounds: the named cases (a cycle among them) only
+        pytest.param(CASES, ["--policy", "lookthrough"], ["restricted under lookthrough"], id="lookthrough"),
+        pytest.param(
+            [*CASES, BIS_CASE],
+            ["--policy", "bis", "--as-of", "2025-10-01"],
+            ["cannot be shown to be outside the rule"],
+            id="bis-exemption",
+        ),
     ],
 )
 def test_cluster_gives_the_array_engines_output(
-    cluster: Cluster, tmp_path: Path, label: str, cases: list[tuple[list[str], list[Edge]]], options: list[str]
+    cluster: Cluster, tmp_path: Path, cases: list[tuple[list[str], list[Edge]]], options: list[str], shows: list[str]
 ) -> None:
     e, x = write_graph(tmp_path / "in", cases)
     before = len(master_state(cluster.ui).get("completedapps", []))
@@ -170,7 +183,7 @@ def test_cluster_gives_the_array_engines_output(
     assert spark.returncode == 0, spark.stderr[-3000:]
     assert spark.stdout.replace("spark.csv", "numpy.csv") == array.stdout
     expected = (tmp_path / "numpy.csv").read_text()
-    assert (tmp_path / "spark.csv").read_text() == expected, label
-    assert "restricted," in expected and "possible," in expected and "<-" in expected
+    assert (tmp_path / "spark.csv").read_text() == expected
+    assert "<-" in expected and all(text in expected for text in shows), shows
     apps = master_state(cluster.ui).get("completedapps", [])
     assert len(apps) == before + 1 and apps[-1]["name"] == "ownergate-ownership"  # it ran on this cluster
