@@ -17,7 +17,7 @@ pytest.importorskip("pyspark")
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark")]  # one local Spark JVM
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # one JVM however xdist interleaves the group's modules
 def spark() -> Iterator[Any]:
     from ownergate.ownership.spark import session
 
@@ -73,6 +73,22 @@ def test_spark_matches_numpy(spark: Any, rule: str) -> None:
     assert expected.counts()["restricted"] > 0
     assert np.allclose(lower.stake, expected.lower.stake, atol=1e-9)
     assert np.allclose(upper.stake, expected.upper.stake, atol=1e-9)
+    for mine, theirs in ((lower, expected.lower), (upper, expected.upper)):  # what evidence walks back along
+        assert mine.round_.tolist() == theirs.round_.tolist()
+        assert (mine.via is None) == (theirs.via is None)
+        if mine.via is not None and theirs.via is not None:
+            assert mine.via.tolist() == theirs.via.tolist()
+
+
+@pytest.mark.parametrize("rule", ["ofac", "uk"])
+def test_spark_resolution_gives_the_same_evidence(spark: Any, rule: str) -> None:
+    from ownergate.ownership.spark import resolve_on_spark
+
+    g = disjoint_union(CASES + [random_case(s) for s in range(4)])
+    expected = resolve(g, rule)
+    res = resolve_on_spark(g, rule, spark=spark)
+    for nid in g.node_ids:
+        assert res.evidence(nid).to_dict() == expected.evidence(nid).to_dict(), nid
 
 
 def test_spark_matches_numpy_with_review_tier_and_exemption(spark: Any) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
 
-from ownergate.errors import InputError
+from ownergate.errors import ConfigError, InputError
 from ownergate.ownership import fixpoint
 from ownergate.ownership.evidence import Evidence, build_evidence
 from ownergate.ownership.fixpoint import Fixpoint
@@ -160,3 +161,28 @@ def resolve(
         lower = run(view, w_lo, mask, r)
         upper = run(view, w_hi, mask | possible, r)
     return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force, possible)
+
+
+class Engine(StrEnum):
+    """Where :func:`resolve_with` computes: the array engine here, or Spark (local or a cluster)."""
+
+    NUMPY = "numpy"
+    SPARK = "spark"
+
+
+def resolve_with(
+    engine: Engine,
+    graph: OwnershipGraph,
+    rule: str | Rule,
+    as_of: date | None = None,
+    master: str | None = None,
+) -> Resolution:
+    """:func:`resolve` on ``engine``; ``master`` (Spark only) is ``local[N]`` or ``spark://host:port``,
+    by default ``local[2]``. Both engines give the same statuses, stakes and evidence."""
+    if engine is Engine.NUMPY:
+        if master is not None:
+            raise ConfigError(f"--master {master} applies to the Spark engine only (--engine spark)")
+        return resolve(graph, rule, as_of=as_of)
+    from ownergate.ownership.spark import LOCAL, resolve_on_spark
+
+    return resolve_on_spark(graph, rule, as_of=as_of, master=master or LOCAL)
