@@ -17,7 +17,7 @@ from ownergate.matching.abbreviations import is_abbreviation
 from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
-from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, skeleton
+from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, related, skeleton
 from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
 
@@ -53,13 +53,15 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
     """How alike two tokens are, in [0, 1], given their sound keys (cached: list tokens repeat)."""
     if a == b:
         return 1.0
-    sim = OSA.normalized_similarity(a, b)
-    if min(len(a), len(b)) > 3:  # sound keys of very short tokens collide too easily
-        sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * _SOUND_ALIKE
-        sim = max(sim, sound)
-    if loose and len(a) > 1 and len(b) > 1:
-        sa, sb = skeleton(a), skeleton(b)
-        sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
+    sim = 0.0
+    if related(a, ka, b, kb):  # spellings the index can find from each other (see tokens.related)
+        sim = OSA.normalized_similarity(a, b)
+        if min(len(a), len(b)) > 3:  # sound keys of very short tokens collide too easily
+            sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * _SOUND_ALIKE
+            sim = max(sim, sound)
+        if loose and len(a) > 1 and len(b) > 1:
+            sa, sb = skeleton(a), skeleton(b)
+            sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
     if person and same_given_name(a, b):
         sim = max(sim, _NICKNAME)
     short, long = (a, b) if len(a) < len(b) else (b, a)
@@ -105,7 +107,7 @@ def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]
     return out
 
 
-def _loose_weight(weight: float, token: str, person: bool, query: bool) -> float:
+def loose_weight(weight: float, token: str, person: bool, query: bool) -> float:
     """What a word without a partner weighs against the match. A place qualifies a branch
     ("Deutsche Bank (Schweiz)") and weighs no more than a generic word. In the query's organisation
     name even a common word ("Shipping" in "North Star Shipping" vs "North Star") names another
@@ -139,8 +141,8 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     matched_b = {j for _, j, _ in pairs}
     # A query read from another script has words its translation added ("science and technology").
     query = not a.foreign
-    loose_a = sum(_loose_weight(w, a.tokens[i], person, query) for i, w in enumerate(wa) if i not in matched_a)
-    loose_b = sum(_loose_weight(w, b.tokens[j], person, False) for j, w in enumerate(wb) if j not in matched_b)
+    loose_a = sum(loose_weight(w, a.tokens[i], person, query) for i, w in enumerate(wa) if i not in matched_a)
+    loose_b = sum(loose_weight(w, b.tokens[j], person, False) for j, w in enumerate(wb) if j not in matched_b)
     # Unmatched weight on both sides is a replaced word (a conflict); the rest is an extra word.
     # Numbers (a series, a vintage: "Fund IV", "Trust 2004-1") never count as a conflict, only as extra.
     digits_a = sum(w for i, w in enumerate(wa) if i not in matched_a and a.tokens[i].isdigit())

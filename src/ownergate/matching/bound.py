@@ -1,0 +1,276 @@
+"""An admissible bound on the name score of every indexed name, so search returns the true top hits.
+
+The scorer (:mod:`.score`) credits a pair of words only when they are related spellings
+(:func:`~ownergate.matching.tokens.related`: a shared character trigram, sound key, skeleton or
+one-letter deletion) or one abbreviates, begins or nicknames the other. For one query, this module
+finds every indexed word so related to each query word (through posting arrays over the vocabulary,
+and letter masks for abbreviations and initials), then bounds each name's token score from above by
+what the scorer's formula gives when every related word pairs up perfectly::
+
+    score <= (MA + MB) / (MA + MB + f * (LA + max(0, LB - MB)))
+
+where MA is the weight of the query words that have a related word in the name, LA what the others
+weigh against the match, MB the most the name's own matched words can weigh (its heaviest words, as
+many as query words matched), LB what all its words weigh against when unmatched, and f the least
+an unmatched word counts (0.25 for people, 0.8 for organisations). The joined-spelling feature can
+lift a name to 0.97 whatever its words: names whose joined spelling could be 0.9 alike (by length
+and letter counts) get that bound. Every other feature only lowers a score, or adds at most what
+the index adds on top of the bound. Everything here is plain arrays and dicts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from itertools import accumulate
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ownergate.matching.abbreviations import is_abbreviation
+from ownergate.matching.names import NameForm
+from ownergate.matching.nicknames import canonical
+from ownergate.matching.score import loose_weight
+from ownergate.matching.tokens import TokenWeights, phonetic, skeleton, spelling_keys
+
+_TOP = 8  # the cumulative weights of a name's heaviest words kept, one to this many
+_JOINED_MIN = 0.9  # the least joined-spelling similarity the scorer uses (score.form_similarity)
+_JOINED_SCORE = 0.97  # ... and the most it gives
+_BAG = 37  # letter counts: a-z, 0-9, anything else
+_FLOOR = 0.5  # token pairs this alike or less earn nothing (score.credit) and are never aligned
+_SOUND_ALIKE = 0.92  # as score.py weighs sound keys ...
+_CONSONANTS = 0.9  # ... and consonant skeletons (an upper bound: score.py applies them more narrowly)
+_NICKNAME = 0.9  # score._NICKNAME
+_RULE = 0.88  # the most an initial (0.8), a prefix (0.8) or an abbreviation (0.88) gives
+_CACHE = 100_000  # query words whose related vocabulary is kept
+
+
+def _mask(token: str) -> int:
+    bits = 0
+    for ch in token:
+        if "a" <= ch <= "z":
+            bits |= 1 << (ord(ch) - 97)
+        elif "0" <= ch <= "9":
+            bits |= 1 << 26
+    return bits
+
+
+def _bags(texts: list[str]) -> npt.NDArray[np.uint8]:
+    """Letter counts (a-z, 0-9, anything else) of each text, one row each, held below 256."""
+    blob = np.frombuffer("".join(texts).encode("ascii", "replace"), dtype=np.uint8).astype(np.int64)
+    rows = np.repeat(np.arange(len(texts)), [len(t.encode("ascii", "replace")) for t in texts])
+    slots = np.where((blob >= 97) & (blob <= 122), blob - 97, np.where((blob >= 48) & (blob <= 57), blob - 22, 36))
+    counts = np.bincount(rows * _BAG + slots, minlength=len(texts) * _BAG).reshape(len(texts), _BAG)
+    return np.minimum(counts, 255).astype(np.uint8)
+
+
+def _gather(
+    ptr: npt.NDArray[np.int64], values: npt.NDArray[np.int32], ids: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int32]:
+    """The concatenated CSR rows ``ids`` of (``ptr``, ``values``)."""
+    starts, ends = ptr[ids], ptr[ids + 1]
+    sizes = ends - starts
+    total = int(sizes.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int32)
+    offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
+    rows: npt.NDArray[np.int32] = values[np.arange(total) + offsets]
+    return rows
+
+
+class Joined:
+    """Joined spellings (every form of every name) sorted by length, with their letter counts."""
+
+    __slots__ = ("bags", "lengths", "names")
+
+    def __init__(self, texts: list[tuple[int, str]]) -> None:
+        texts.sort(key=lambda row: len(row[1]))
+        self.names = np.asarray([n for n, _ in texts], dtype=np.int32)
+        self.lengths = np.asarray([len(t) for _, t in texts], dtype=np.int32)
+        self.bags = _bags([t for _, t in texts])
+
+    def near(self, text: str) -> npt.NDArray[np.int32]:
+        """Names with a joined spelling that could be at least 0.9 alike to ``text`` (Levenshtein):
+        within 10 % in length, and letter counts that differ by at most twice the edits allowed."""
+        size = len(text)
+        lo = int(np.searchsorted(self.lengths, np.ceil(size * _JOINED_MIN), "left"))
+        hi = int(np.searchsorted(self.lengths, np.floor(size / _JOINED_MIN), "right"))
+        if lo >= hi:
+            return np.zeros(0, dtype=np.int32)
+        longest = np.maximum(self.lengths[lo:hi], size)
+        bag = _bags([text])[0].astype(np.int16)
+        differ = np.abs(self.bags[lo:hi].astype(np.int16) - bag).sum(axis=1)
+        keep = differ <= 2 * (1 - _JOINED_MIN) * longest + 1e-9
+        found: npt.NDArray[np.int32] = self.names[lo:hi][keep]
+        return found
+
+
+class Bounds:
+    """The arrays that bound each indexed name's score for a query (see the module docstring)."""
+
+    def __init__(self, forms: Sequence[tuple[NameForm, ...]], weights: TokenWeights) -> None:
+        vocab: dict[str, int] = {}
+        names_of: list[list[int]] = []
+        top = [[0.0] * (_TOP + 1) for _ in forms]
+        against = np.full(len(forms), np.inf)
+        joined: list[tuple[int, str]] = []
+        sounds: list[tuple[int, str]] = []
+        skeletons: list[tuple[int, str]] = []
+        for n, prepared in enumerate(forms):
+            for form in prepared:
+                w = sorted((weights.weight(t) for t in form.tokens), reverse=True)
+                cum = list(accumulate(w[:_TOP], initial=0.0))
+                cum += [cum[-1]] * (_TOP + 1 - len(cum))
+                cum[-1] = max(cum[-1], sum(w))  # the last slot holds every word: any number matched
+                row = top[n]
+                for k, value in enumerate(cum):
+                    if value > row[k]:
+                        row[k] = value
+                lw = sum(loose_weight(weights.weight(t), t, False, False) for t in form.tokens)
+                against[n] = min(against[n], lw)
+                joined.append((n, form.text.replace(" ", "")))
+                joined.append((n, "".join(sorted(form.tokens))))
+                sounds.append((n, "".join(form.keys)))
+                skeletons.append((n, "".join(skeleton(t) for t in form.tokens)))
+                for tok in form.tokens:
+                    v = vocab.setdefault(tok, len(vocab))
+                    if v == len(names_of):
+                        names_of.append([])
+                    if not names_of[v] or names_of[v][-1] != n:
+                        names_of[v].append(n)
+        self.size = len(forms)
+        self.top = np.asarray(top, dtype=np.float64).reshape(len(forms), _TOP + 1)
+        self.against = np.where(np.isinf(against), 0.0, against)
+        self.joined = Joined(joined)
+        self.sounds = Joined(sounds)
+        self.skeletons = Joined(skeletons)
+        self.vocab = vocab
+        words = list(vocab)
+        sizes = np.asarray([len(ns) for ns in names_of], dtype=np.int64)
+        self.name_ptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        self.name_ids = np.asarray([n for ns in names_of for n in ns], dtype=np.int32)
+        postings: dict[str, list[int]] = defaultdict(list)
+        nicknames: dict[str, list[int]] = defaultdict(list)
+        for v, word in enumerate(words):
+            for key in spelling_keys(word, phonetic(word)):
+                postings[key].append(v)
+            canon = canonical(word)
+            if canon is not None:
+                nicknames[canon].append(v)
+        self.postings = {k: np.asarray(v, dtype=np.int32) for k, v in postings.items()}
+        self.nicknames = {k: np.asarray(v, dtype=np.int32) for k, v in nicknames.items()}
+        self.first = np.asarray([ord(w[0]) for w in words], dtype=np.int32)
+        self.masks = np.asarray([_mask(w) for w in words], dtype=np.int64)
+        self.lengths = np.asarray([len(w) for w in words], dtype=np.int32)
+        self.words = words
+        self.keys = [phonetic(w) for w in words]
+        self.skeletons_of = [skeleton(w) for w in words]
+        self._related: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
+        self.word_array = np.asarray(words, dtype=object)
+        self.key_array = np.asarray(self.keys, dtype=object)
+        self.skeleton_array = np.asarray(self.skeletons_of, dtype=object)
+
+    def related_words(self, token: str, key: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Every vocabulary word the scorer could credit against ``token`` (cached per token)."""
+        found = self._related.get(token)
+        if found is None:
+            found = self._related_words(token, key)
+            if len(self._related) >= _CACHE:
+                self._related.clear()
+            self._related[token] = found
+        return found
+
+    def _related_words(self, token: str, key: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Words whose similarity to ``token`` the scorer could credit, and the most it could be:
+        related spellings (a shared spelling key) by the scorer's own measures, nicknames, and words
+        ``token`` is an initial, a prefix or an abbreviation of (or the reverse)."""
+        keys = [self.postings[k] for k in spelling_keys(token, key) if k in self.postings]
+        ids: list[npt.NDArray[np.int64]] = []
+        sims: list[npt.NDArray[np.float64]] = []
+        if keys:
+            near = np.unique(np.concatenate(keys)).astype(np.int64)
+            osa = OSA.normalized_similarity
+            sim = process.cdist([token], self.word_array[near], scorer=osa)[0]
+            sound = process.cdist([key], self.key_array[near], scorer=osa)[0] * _SOUND_ALIKE
+            skel = process.cdist([skeleton(token)], self.skeleton_array[near], scorer=osa)[0] * _CONSONANTS
+            best = np.maximum(np.maximum(sim, sound), skel).astype(np.float64)
+            keep = best > _FLOOR
+            ids.append(near[keep])
+            sims.append(best[keep])
+        canon = canonical(token)
+        if canon is not None and canon in self.nicknames:
+            ids.append(self.nicknames[canon].astype(np.int64))
+            sims.append(np.full(len(ids[-1]), _NICKNAME))
+        if token:
+            mask = _mask(token)
+            same = self.first == ord(token[0])
+            longer = (self.lengths > len(token)) & ((self.masks & mask) == mask)
+            shorter = (self.lengths < len(token)) & ((self.masks & ~mask) == 0)
+            rules = []
+            for v in np.flatnonzero(same & (longer | shorter)).tolist():
+                word = self.words[v]
+                short, long = (token, word) if len(token) < len(word) else (word, token)
+                if len(short) == 1 or (len(short) >= 3 and long.startswith(short)) or is_abbreviation(short, long):
+                    rules.append(v)
+            ids.append(np.asarray(rules, dtype=np.int64))
+            sims.append(np.full(len(rules), _RULE))
+        return np.concatenate(ids), np.concatenate(sims)
+
+    def token_bound(
+        self, query: NameForm, weights: TokenWeights, person: bool
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
+        """The names that share a related word with ``query``, and the most the scorer's token score
+        can give each (every other name gets 0 from the words)."""
+        names_parts: list[npt.NDArray[np.int32]] = []
+        sim_parts: list[npt.NDArray[np.float64]] = []
+        slot_parts: list[npt.NDArray[np.int64]] = []
+        w = np.asarray([weights.weight(t) for t in query.tokens])
+        lw = np.asarray([loose_weight(x, t, person, not query.foreign) for x, t in zip(w, query.tokens, strict=True)])
+        for i, (tok, key) in enumerate(zip(query.tokens, query.keys, strict=True)):
+            words, sims = self.related_words(tok, key)
+            if len(words) == 0:
+                continue
+            sizes = self.name_ptr[words + 1] - self.name_ptr[words]
+            names_parts.append(_gather(self.name_ptr, self.name_ids, words))
+            sim_parts.append(np.repeat(sims, sizes))
+            slot_parts.append(np.full(int(sizes.sum()), i, dtype=np.int64))
+        if not names_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
+        names, inverse = np.unique(np.concatenate(names_parts), return_inverse=True)
+        best = np.zeros((len(names), len(query.tokens)))
+        np.maximum.at(best, (inverse, np.concatenate(slot_parts)), np.concatenate(sim_parts))
+        rel = best > _FLOOR
+        earned = np.where(best >= 0.8, best, np.maximum(0.0, best * (best - _FLOOR) / (0.8 - _FLOOR)))
+        f = 0.25 if person else 0.8
+        upper = (earned * w).sum(axis=1)  # the query words' most earned
+        lower = (rel * np.minimum(w, f * lw)).sum(axis=1) + f * ((~rel) * lw).sum(axis=1)  # their least total
+        top = earned.max(axis=1)
+        count = rel.sum(axis=1)
+        own = self.top[names, np.minimum(count, _TOP)]
+        loose = self.against[names]
+        bound = np.zeros(len(names))
+        for mb in (np.zeros(len(names)), np.minimum(own, loose), own):  # the ratio peaks at an end of a piece
+            total = lower + mb + f * np.maximum(0.0, loose - mb)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ratio = np.where(total > 0, (upper + mb * top) / total, 1.0)
+            np.maximum(bound, ratio, out=bound)
+        return names.astype(np.int32), np.where(count > 0, np.minimum(bound, 1.0), 0.0)
+
+    def bound(self, query: Sequence[NameForm], weights: TokenWeights, person: bool) -> npt.NDArray[np.float64]:
+        """For every indexed name, the most its name score can be against any spelling of ``query``."""
+        best = np.zeros(self.size)
+        for form in query:
+            names, bound = self.token_bound(form, weights, person)
+            best[names] = np.maximum(best[names], bound)
+            joined = np.concatenate(
+                (
+                    self.joined.near(form.text.replace(" ", "")),
+                    self.joined.near("".join(sorted(form.tokens))),
+                    self.sounds.near("".join(form.keys)),
+                    self.skeletons.near("".join(skeleton(t) for t in form.tokens)),
+                )
+            )
+            best[joined] = np.maximum(best[joined], _JOINED_SCORE)
+        return best
