@@ -44,6 +44,7 @@ _SOUND_ALIKE = 0.92  # as score.py weighs sound keys ...
 _CONSONANTS = 0.9  # ... and consonant skeletons (an upper bound: score.py applies them more narrowly)
 _NICKNAME = 0.9  # score._NICKNAME
 _RULE = 0.88  # the most an initial (0.8), a prefix (0.8) or an abbreviation (0.88) gives
+_CONFLICT = 3.5  # score._CONFLICT_FACTOR
 _CACHE = 100_000  # query words whose related vocabulary is kept
 
 
@@ -115,6 +116,8 @@ class Bounds:
         names_of: list[list[int]] = []
         top = [[0.0] * (_TOP + 1) for _ in forms]
         against = np.full(len(forms), np.inf)
+        against_words = np.full(len(forms), np.inf)  # ... less numbers: what can conflict
+        repeats = np.zeros(len(forms), dtype=bool)
         joined: list[tuple[int, str]] = []
         sounds: list[tuple[int, str]] = []
         skeletons: list[tuple[int, str]] = []
@@ -130,6 +133,9 @@ class Bounds:
                         row[k] = value
                 lw = sum(loose_weight(weights.weight(t), t, False, False) for t in form.tokens)
                 against[n] = min(against[n], lw)
+                nd = sum(loose_weight(weights.weight(t), t, False, False) for t in form.tokens if not t.isdigit())
+                against_words[n] = min(against_words[n], nd)
+                repeats[n] |= len(set(form.tokens)) < len(form.tokens)
                 joined.append((n, form.text.replace(" ", "")))
                 joined.append((n, "".join(sorted(form.tokens))))
                 sounds.append((n, "".join(form.keys)))
@@ -143,6 +149,8 @@ class Bounds:
         self.size = len(forms)
         self.top = np.asarray(top, dtype=np.float64).reshape(len(forms), _TOP + 1)
         self.against = np.where(np.isinf(against), 0.0, against)
+        self.against_words = np.where(np.isinf(against_words), 0.0, against_words)
+        self.repeats = repeats
         self.joined = Joined(joined)
         self.sounds = Joined(sounds)
         self.skeletons = Joined(skeletons)
@@ -164,7 +172,10 @@ class Bounds:
         self.first = np.asarray([ord(w[0]) for w in words], dtype=np.int32)
         self.masks = np.asarray([_mask(w) for w in words], dtype=np.int64)
         self.lengths = np.asarray([len(w) for w in words], dtype=np.int32)
+        self.second = np.asarray([ord(w[1]) if len(w) > 1 else 0 for w in words], dtype=np.int32)
+        self.third = np.asarray([ord(w[2]) if len(w) > 2 else 0 for w in words], dtype=np.int32)
         self.words = words
+        self.word_weight = np.asarray([weights.weight(w) for w in words])
         self.keys = [phonetic(w) for w in words]
         self.skeletons_of = [skeleton(w) for w in words]
         self._related: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
@@ -203,20 +214,36 @@ class Bounds:
         if canon is not None and canon in self.nicknames:
             ids.append(self.nicknames[canon].astype(np.int64))
             sims.append(np.full(len(ids[-1]), _NICKNAME))
-        if token:
-            mask = _mask(token)
-            same = self.first == ord(token[0])
-            longer = (self.lengths > len(token)) & ((self.masks & mask) == mask)
-            shorter = (self.lengths < len(token)) & ((self.masks & ~mask) == 0)
-            rules = []
-            for v in np.flatnonzero(same & (longer | shorter)).tolist():
-                word = self.words[v]
-                short, long = (token, word) if len(token) < len(word) else (word, token)
-                if len(short) == 1 or (len(short) >= 3 and long.startswith(short)) or is_abbreviation(short, long):
-                    rules.append(v)
-            ids.append(np.asarray(rules, dtype=np.int64))
-            sims.append(np.full(len(rules), _RULE))
+        rules = self._rule_words(token)
+        ids.append(rules)
+        sims.append(np.full(len(rules), _RULE))
         return np.concatenate(ids), np.concatenate(sims)
+
+    def _rule_words(self, token: str) -> npt.NDArray[np.int64]:
+        """Words ``token`` is an initial, a prefix (three letters or more) or an abbreviation of, or
+        that are one of those of it (score.token_similarity's rules, found by letter arrays first)."""
+        if not token:
+            return np.zeros(0, dtype=np.int64)
+        size = len(token)
+        same = self.first == ord(token[0])
+        if size == 1:
+            return np.flatnonzero(same & (self.lengths > 1)).astype(np.int64)  # an initial
+        mask = _mask(token)
+        second = ord(token[1])
+        longer = same & (self.lengths > size) & ((self.masks & mask) == mask)
+        if size >= 4:  # an abbreviation keeps the word's second or third letter second: "hldgs"
+            longer &= (self.second == second) | (self.third == second)
+        else:
+            longer &= self.second == second  # a prefix
+        shorter = same & (self.lengths < size) & ((self.masks & ~mask) == 0)
+        shorter &= (self.lengths == 1) | (self.second == second) | (self.second == ord(token[2]) if size > 2 else False)
+        out = []
+        for v in np.flatnonzero(longer | shorter).tolist():
+            word = self.words[v]
+            short, long = (token, word) if size < len(word) else (word, token)
+            if len(short) == 1 or (len(short) >= 3 and long.startswith(short)) or is_abbreviation(short, long):
+                out.append(v)
+        return np.asarray(out, dtype=np.int64)
 
     def token_bound(
         self, query: NameForm, weights: TokenWeights, person: bool
@@ -224,6 +251,7 @@ class Bounds:
         """The names that share a related word with ``query``, and the most the scorer's token score
         can give each (every other name gets 0 from the words)."""
         names_parts: list[npt.NDArray[np.int32]] = []
+        word_parts: list[npt.NDArray[np.int64]] = []
         sim_parts: list[npt.NDArray[np.float64]] = []
         slot_parts: list[npt.NDArray[np.int64]] = []
         w = np.asarray([weights.weight(t) for t in query.tokens])
@@ -235,27 +263,48 @@ class Bounds:
             sizes = self.name_ptr[words + 1] - self.name_ptr[words]
             names_parts.append(_gather(self.name_ptr, self.name_ids, words))
             sim_parts.append(np.repeat(sims, sizes))
+            word_parts.append(np.repeat(words, sizes))
             slot_parts.append(np.full(int(sizes.sum()), i, dtype=np.int64))
         if not names_parts:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         names, inverse = np.unique(np.concatenate(names_parts), return_inverse=True)
         best = np.zeros((len(names), len(query.tokens)))
         np.maximum.at(best, (inverse, np.concatenate(slot_parts)), np.concatenate(sim_parts))
+        # The name's own words that can pair: each related word once (a repeated word: every word).
+        pairs = np.unique(inverse.astype(np.int64) * len(self.words) + np.concatenate(word_parts))
+        pairable = np.bincount(pairs // len(self.words), self.word_weight[pairs % len(self.words)], len(names))
         rel = best > _FLOOR
         earned = np.where(best >= 0.8, best, np.maximum(0.0, best * (best - _FLOOR) / (0.8 - _FLOOR)))
         f = 0.25 if person else 0.8
-        upper = (earned * w).sum(axis=1)  # the query words' most earned
-        lower = (rel * np.minimum(w, f * lw)).sum(axis=1) + f * ((~rel) * lw).sum(axis=1)  # their least total
+        # Each related query word is either paired (adds w * credit above, w below) or not (adds
+        # f * lw below). The best subset takes the words in order of gain per added weight.
+        gain = np.where(rel, earned * w, 0.0)
+        cost = np.broadcast_to(w - f * lw, gain.shape)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            order_key = np.where(~rel, -np.inf, np.where(cost <= 0, np.inf, gain / cost))
+        order = np.argsort(-order_key, axis=1)
+        gains = np.take_along_axis(gain, order, axis=1) * np.take_along_axis(rel, order, axis=1)
+        costs = np.take_along_axis(cost, order, axis=1) * np.take_along_axis(rel, order, axis=1)
+        zero = np.zeros((len(names), 1))
+        gained = np.concatenate((zero, np.cumsum(gains, axis=1)), axis=1)
+        added = np.concatenate((zero, np.cumsum(costs, axis=1)), axis=1)
+        floor = f * lw.sum()
         top = earned.max(axis=1)
         count = rel.sum(axis=1)
-        own = self.top[names, np.minimum(count, _TOP)]
+        own = np.minimum(self.top[names, np.minimum(count, _TOP)], np.where(self.repeats[names], np.inf, pairable))
         loose = self.against[names]
+        wordy = self.against_words[names]
+        # A word replaced by another counts (7 - 2f) times over: at least the query's unrelated words
+        # (numbers aside) against what is left of the name's.
+        words_left = ((~rel) * lw * np.asarray([not t.isdigit() for t in query.tokens])).sum(axis=1)
+        conflict = 2 * _CONFLICT - 2 * f
         bound = np.zeros(len(names))
-        for mb in (np.zeros(len(names)), np.minimum(own, loose), own):  # the ratio peaks at an end of a piece
-            total = lower + mb + f * np.maximum(0.0, loose - mb)
+        for mb in (0.0 * own, np.minimum(own, loose), np.minimum(own, wordy), np.clip(wordy - words_left, 0, own), own):
+            total = floor + added + (mb + f * np.maximum(0.0, loose - mb))[:, None]
+            total += (conflict * np.minimum(words_left, np.maximum(0.0, wordy - mb)))[:, None]
             with np.errstate(invalid="ignore", divide="ignore"):
-                ratio = np.where(total > 0, (upper + mb * top) / total, 1.0)
-            np.maximum(bound, ratio, out=bound)
+                ratio = np.where(total > 0, (gained + (mb * top)[:, None]) / total, 1.0)
+            np.maximum(bound, ratio.max(axis=1), out=bound)
         return names.astype(np.int32), np.where(count > 0, np.minimum(bound, 1.0), 0.0)
 
     def bound(self, query: Sequence[NameForm], weights: TokenWeights, person: bool) -> npt.NDArray[np.float64]:

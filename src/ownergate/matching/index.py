@@ -31,6 +31,7 @@ from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.score import best_similarity
 from ownergate.matching.tokens import TokenWeights
 from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
+from ownergate.sources.qualifiers import trailing_places
 
 #: Hits below this score are not returned unless a lower threshold is asked for. Chosen on the
 #: labelled pairs of names/cases.csv (best F1) and checked against the GLEIF false-positive rate.
@@ -38,6 +39,7 @@ DEFAULT_THRESHOLD = 0.75
 #: The most the evidence beyond the name (country, birth date) adds to a name score.
 REACH = COUNTRY_AGREES + BIRTH_YEAR_AGREES
 _SLACK = 1e-9  # the bound is summed in another order than the score
+_QUERY_PLACE = -0.02  # a query read without the place written after its name
 
 
 class ScreeningIndex:
@@ -71,6 +73,8 @@ class ScreeningIndex:
         list_code = {lid: i for i, lid in enumerate(self.list_ids)}
         self.name_list = np.asarray([list_code[self.entries[o].list_id] for o in owners], dtype=np.int16)
         self.bounds = Bounds(forms, weights)
+        #: Every place an entry's address names (city, province): what may trail a name.
+        self.places = {p.strip().casefold() for e in self.entries for a in e.addresses for p in a.split(",")}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -127,16 +131,24 @@ class ScreeningIndex:
                 n = self._first_name(owner)
                 if allowed is None or allowed[n]:
                     consider(owner, n, 0.0, [("name", 0.0, "name not compared: found by identifier")])
+        spellings: list[tuple[str, tuple[NameForm, ...], float, list[tuple[str, float, str]]]] = []
         if query:
-            bound = self.bounds.bound(query, self.weights, person) + REACH + _SLACK
+            spellings.append((name, query, 0.0, []))
+        bare, places = trailing_places(name, self.places)
+        if places and (bare_query := prepare(bare, schema)):
+            # "Nord Gold PLC, Moscow": the customer wrote where it is; read the name without it too.
+            row = ("query-place", _QUERY_PLACE, f"read without the place {', '.join(places)!r}")
+            spellings.append((bare, bare_query, _QUERY_PLACE, [row]))
+        for raw, forms, cost, rows in spellings:
+            bound = self.bounds.bound(forms, self.weights, person) + REACH + cost + _SLACK
             if allowed is not None:
                 bound[~allowed] = -1.0
             reachable = np.flatnonzero(bound >= threshold)
             for n in reachable[np.argsort(-bound[reachable], kind="stable")].tolist():
                 if bound[n] < floor:
                     break  # no name left can beat the hits found, or reach the threshold
-                score, explanation = best_similarity(query, self.forms[n], self.weights, person, (name, self.names[n]))
-                consider(int(self.owner[n]), n, score, explanation)
+                score, explanation = best_similarity(forms, self.forms[n], self.weights, person, (raw, self.names[n]))
+                consider(int(self.owner[n]), n, score + cost, explanation + rows)
         hits = [hit for final, hit in found.values() if final >= threshold and final > 0]
         hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
         return hits[:limit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types
 
 # Canonical form -> the spellings (as cleaned tokens) that mean it. Longer phrases win.
@@ -20,7 +20,7 @@ _FORMS: dict[str, tuple[str, ...]] = {
         "obshchestvo s ogranichennoi otvetstvennostiu", "obshchestvo s ogranichennoy otvetstvennostyu",
     ),
     "ltd": (
-        "ltd", "limited", "co ltd", "company limited", "corp ltd", "limited company", "private limited",
+        "ltd", "ltda", "limited", "co ltd", "company limited", "corp ltd", "limited company", "private limited",
         "pte ltd", "pty ltd", "pvt ltd", "sdn bhd", "bhd", "pte", "pty", "company ltd", "co limited",
     ),
     "jsc": (
@@ -51,12 +51,15 @@ _FORMS: dict[str, tuple[str, ...]] = {
     "doo": ("doo", "dd", "ad", "ood", "eood"),
     "pt": ("pt", "tbk", "pt tbk"),
     "cv": ("cv",),
+    "fze": ("fze", "fzco", "fzc", "fz llc", "free zone establishment", "free zone company"),
     "ano": ("ano", "autonomous non profit organization", "avtonomnaya nekommercheskaya organizatsiya"),
 }  # fmt: skip
 
 #: Canonical forms in the same family: different spellings of one kind of company.
 FAMILIES: dict[str, str] = {
-    **dict.fromkeys(("llc", "ltd", "gmbh", "srl", "bv", "sro", "kft", "doo", "llp", "lp", "kg", "oy"), "limited"),
+    **dict.fromkeys(
+        ("fze", "llc", "ltd", "gmbh", "srl", "bv", "sro", "kft", "doo", "llp", "lp", "kg", "oy"), "limited"
+    ),
     **dict.fromkeys(("jsc", "plc", "ag", "sa", "spa", "nv", "kk", "ab", "as", "se", "pt", "cv"), "stock"),
     "corp": "corporate",
 }
@@ -85,12 +88,18 @@ _LONG_FORM_WORDS = tuple(w for w in FORM_WORDS if len(w) >= 6)
 _GENERIC = {"llc": "llc", "jsc": "jsc", "lp": "lp", "llp": "llp", "plc": "plc", "gp": "lp", "coop": "coop"}
 
 
+#: Forms read as forms wherever they stand: spellings that are never a word of a name.
+_INSIDE_FORMS = frozenset(
+    ["fze", "llc", "ltd", "ltda", "jsc", "pjsc", "ojsc", "cjsc", "ooo", "oao", "zao", "tov", "gmbh", "plc", "inc", "corp", "corporation"]
+)
+
+
 def _form_word(token: str) -> str:
     """A form word with one or two letters wrong ("comeany", "liabilty") read as that word."""
     if token in FORM_WORDS or len(token) < 6 or not token.isalpha():
         return token
-    best = max(_LONG_FORM_WORDS, key=lambda w: Levenshtein.normalized_similarity(token, w))
-    return best if Levenshtein.normalized_similarity(token, best) >= 0.8 else token
+    best = max(_LONG_FORM_WORDS, key=lambda w: OSA.normalized_similarity(token, w))
+    return best if OSA.normalized_similarity(token, best) >= 0.8 else token
 
 
 @lru_cache(maxsize=1 << 16)
@@ -126,7 +135,7 @@ def _fuzzy_form(token: str) -> str | None:
     if len(token) < 6:
         return None
     for spelling, canon in _LONG_SPELLINGS.items():
-        if Levenshtein.normalized_similarity(token, spelling) >= 0.85:
+        if OSA.normalized_similarity(token, spelling) >= 0.85:
             return canon
     return None
 
@@ -144,7 +153,7 @@ def _form_at_start(tokens: tuple[str, ...], found: dict[str, str]) -> tuple[str,
         run = tokens[:size]
         canon = _lookup(run, found)
         # "OOO Acme", "PT Acme", "LTD LIABILITY CO Acme", "g.m.b.h Siemens"; but "AG Terminal" keeps "AG"
-        if canon is not None and (canon in PREFIX_FORMS or sum(map(len, run)) >= 4):
+        if canon is not None and (canon in PREFIX_FORMS or sum(map(len, run)) >= 4 or run[0] in _INSIDE_FORMS):
             return canon, size
     return None
 
@@ -167,6 +176,11 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     while core and (hit := _form_at_start(core, found)) is not None:
         forms.append(hit[0])
         core = core[hit[1] :]
+    if len(core) > 2:  # a form written inside the name: "Rich Star General LLC Trading"
+        inside = [t for t in core[1:-1] if t in _INSIDE_FORMS]
+        if inside:
+            forms += [_PHRASES[(t,)] for t in inside]
+            core = (core[0], *(t for t in core[1:-1] if t not in _INSIDE_FORMS), core[-1])
     if not core:
         return tokens, ()
     return core, tuple(dict.fromkeys(forms))

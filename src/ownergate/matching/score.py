@@ -239,6 +239,8 @@ def syllable_similarity(a: str, b: str) -> float | None:
     One sign is one syllable there, and homophones abound: 石 and 市 both read "shi", so the Latin
     spellings agree while the names differ. None unless both names are written that way.
     """
+    if a.isascii() or b.isascii():
+        return None
     sa, sb = _syllables(a), _syllables(b)
     if not sa or not sb or len(sa) * 2 < len(a.replace(" ", "")) or len(sb) * 2 < len(b.replace(" ", "")):
         return None

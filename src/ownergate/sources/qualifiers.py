@@ -67,7 +67,7 @@ def _is_place(segment: str, places: set[str]) -> bool:
     return country_code(segment) is not None or segment.casefold() in places
 
 
-def _trailing_places(name: str, places: set[str]) -> tuple[str, list[str]]:
+def trailing_places(name: str, places: set[str]) -> tuple[str, list[str]]:
     """``name`` without the places that follow its legal form ("..., Co., Ltd., Chengdu, Sichuan"),
     or that the entry's addresses or a country name vouch for, and those places."""
     parts = [p.strip() for p in name.split(",")]
@@ -128,7 +128,7 @@ def published_names(name: str, places: Iterable[str] = ()) -> list[Published]:
     if len(names) > 1:
         out += names
     for item in names:
-        bare, taken = _trailing_places(item.name, known)
+        bare, taken = trailing_places(item.name, known)
         if taken:
             out.append(Published(bare, item.kind, "place: " + ", ".join(taken)))
         for base in {item.name, bare}:
