@@ -90,8 +90,7 @@ _GENERIC = {"llc": "llc", "jsc": "jsc", "lp": "lp", "llp": "llp", "plc": "plc", 
 
 #: Forms read as forms wherever they stand: spellings that are never a word of a name.
 _INSIDE_FORMS = frozenset(
-    ["fze", "llc", "ltd", "ltda", "jsc", "pjsc", "ojsc", "cjsc", "ooo", "oao", "zao", "tov", "gmbh", "plc", "inc"]
-    + ["corp", "corporation"]
+    """fze llc ltd ltda jsc pjsc ojsc cjsc ooo oao zao tov gmbh plc inc corp corporation""".split()  # noqa: SIM905
 )
 
 
