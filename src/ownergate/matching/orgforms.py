@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types
 
@@ -94,12 +95,13 @@ _INSIDE_FORMS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def _form_word(token: str) -> str:
     """A form word with one or two letters wrong ("comeany", "liabilty") read as that word."""
     if token in FORM_WORDS or len(token) < 6 or not token.isalpha():
         return token
-    best = max(_LONG_FORM_WORDS, key=lambda w: OSA.normalized_similarity(token, w))
-    return best if OSA.normalized_similarity(token, best) >= 0.8 else token
+    best = process.extractOne(token, _LONG_FORM_WORDS, scorer=OSA.normalized_similarity, score_cutoff=0.8)
+    return str(best[0]) if best is not None else token
 
 
 @lru_cache(maxsize=1 << 16)
@@ -119,7 +121,7 @@ def maintained_forms(text: str) -> dict[str, str]:
 def _lookup(run: tuple[str, ...], found: dict[str, str]) -> str | None:
     """The canonical form ``run`` spells, in order, in any order, with a typo, or per rigour."""
     canon = _PHRASES.get(run)
-    if canon is None and len(run) > 1:
+    if canon is None and len(run) > 1 and any(t in FORM_WORDS for t in run):
         fixed = tuple(_form_word(t) for t in run)
         canon = _PHRASES.get(fixed) or _UNORDERED.get(tuple(sorted(fixed)))
     if canon is None and len(run) == 1:
