@@ -111,3 +111,10 @@ def test_a_form_never_counts_as_an_unmatched_word(query: str, listed: str) -> No
 def test_a_form_that_differs_costs_a_little() -> None:
     score = compare_names("g.m.b.h siemens", "Siemens AG")[0]
     assert 0.8 <= score < 1.0
+
+
+def test_a_word_that_begins_another_is_not_its_abbreviation() -> None:
+    assert not is_abbreviation("smart", "smartcom")
+    assert not is_abbreviation("black", "blackburns")
+    assert is_abbreviation("hldgs", "holdings")
+    assert compare_names("SMART SRL", "Smartcom Co., Limited")[0] < 0.5
