@@ -45,6 +45,7 @@ _ONE_WORD_FACTOR = 0.8
 _GENERIC_ONLY_FACTOR = 0.7
 _LOOSE_ORG_FLOOR = 0.8  # the least an organisation's unmatched word (not a number) weighs against
 _QUERY_EXTRA = 2.5  # ... and counts this many times over
+_FIRST_LETTER = 0.74  # the most an organisation's word differing only in its first letter earns
 _PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 
@@ -62,6 +63,8 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
         if loose and len(a) > 1 and len(b) > 1:
             sa, sb = skeleton(a), skeleton(b)
             sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
+    if not person and len(a) == len(b) and a[0] != b[0] and a[1:] == b[1:] and ka != kb:
+        sim = min(sim, _FIRST_LETTER)  # "Mobility" is not "Nobility": a typo seldom hits the first letter
     if person and same_given_name(a, b):
         sim = max(sim, _NICKNAME)
     short, long = (a, b) if len(a) < len(b) else (b, a)
@@ -161,10 +164,12 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     score = earned / total
     telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
     series = len(pairs) > 1  # a number beside several shared words is a series: "Capital Trust 1" / "2"
-    if not telling and len(pairs) == 1 and set(a.tokens) != set(b.tokens):
-        # One generic word shared ("Technology" in "Tech srl" and "Technology 5"): never a match by itself.
+    numbers = sum(a.tokens[i].isdigit() for i, _, _ in pairs)
+    if not telling and 0 < len(pairs) - numbers <= 1 and set(a.tokens) != set(b.tokens):
+        # One generic word shared, numbers aside ("Technology" in "Tech srl" and "Technology 5", "A One
+        # Industries" and "Indus 1"): never a match by itself.
         score *= _GENERIC_ONLY_FACTOR
-        detail += "; only a generic word shared"
+        detail += "; only generic words shared"
     elif (
         not person
         and len(telling) == 1
