@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -115,31 +114,43 @@ class Bounds:
         vocab: dict[str, int] = {}
         names_of: list[list[int]] = []
         top = [[0.0] * (_TOP + 1) for _ in forms]
-        against = np.full(len(forms), np.inf)
-        against_words = np.full(len(forms), np.inf)  # ... less numbers: what can conflict
-        repeats = np.zeros(len(forms), dtype=bool)
+        inf = float("inf")
+        against = [inf] * len(forms)
+        against_words = [inf] * len(forms)  # ... less numbers: what can conflict
+        repeats = [False] * len(forms)
         joined: list[tuple[int, str]] = []
         sounds: list[tuple[int, str]] = []
         skeletons: list[tuple[int, str]] = []
+        known: dict[str, tuple[float, float, str]] = {}  # token -> weight, loose weight, skeleton
         for n, prepared in enumerate(forms):
+            row = top[n]
             for form in prepared:
-                w = sorted((weights.weight(t) for t in form.tokens), reverse=True)
-                cum = list(accumulate(w[:_TOP], initial=0.0))
-                cum += [cum[-1]] * (_TOP + 1 - len(cum))
-                cum[-1] = max(cum[-1], sum(w))  # the last slot holds every word: any number matched
-                row = top[n]
-                for k, value in enumerate(cum):
-                    if value > row[k]:
-                        row[k] = value
-                lw = sum(loose_weight(weights.weight(t), t, False, False) for t in form.tokens)
+                facts = []
+                for t in form.tokens:
+                    fact = known.get(t)
+                    if fact is None:
+                        x = weights.weight(t)
+                        fact = known[t] = (x, loose_weight(x, t, False, False), skeleton(t))
+                    facts.append(fact)
+                w = sorted((f[0] for f in facts), reverse=True)
+                total = 0.0
+                for k in range(1, _TOP + 1):
+                    if k <= len(w):
+                        total += w[k - 1]
+                    if total > row[k]:
+                        row[k] = total
+                everything = sum(w)
+                if everything > row[_TOP]:
+                    row[_TOP] = everything  # the last slot holds every word: any number matched
+                lw = sum(f[1] for f in facts)
+                nd = sum(f[1] for f, t in zip(facts, form.tokens, strict=True) if not t.isdigit())
                 against[n] = min(against[n], lw)
-                nd = sum(loose_weight(weights.weight(t), t, False, False) for t in form.tokens if not t.isdigit())
                 against_words[n] = min(against_words[n], nd)
-                repeats[n] |= len(set(form.tokens)) < len(form.tokens)
+                repeats[n] = repeats[n] or len(set(form.tokens)) < len(form.tokens)
                 joined.append((n, form.text.replace(" ", "")))
                 joined.append((n, "".join(sorted(form.tokens))))
                 sounds.append((n, "".join(form.keys)))
-                skeletons.append((n, "".join(skeleton(t) for t in form.tokens)))
+                skeletons.append((n, "".join(f[2] for f in facts)))
                 for tok in form.tokens:
                     v = vocab.setdefault(tok, len(vocab))
                     if v == len(names_of):
@@ -148,9 +159,9 @@ class Bounds:
                         names_of[v].append(n)
         self.size = len(forms)
         self.top = np.asarray(top, dtype=np.float64).reshape(len(forms), _TOP + 1)
-        self.against = np.where(np.isinf(against), 0.0, against)
-        self.against_words = np.where(np.isinf(against_words), 0.0, against_words)
-        self.repeats = repeats
+        self.against = np.nan_to_num(np.asarray(against), posinf=0.0)
+        self.against_words = np.nan_to_num(np.asarray(against_words), posinf=0.0)
+        self.repeats = np.asarray(repeats, dtype=bool)
         self.joined = Joined(joined)
         self.sounds = Joined(sounds)
         self.skeletons = Joined(skeletons)
