@@ -89,7 +89,7 @@ class Joined:
         texts.sort(key=lambda row: len(row[1]))
         self.names = np.asarray([n for n, _ in texts], dtype=np.int32)
         self.lengths = np.asarray([len(t) for _, t in texts], dtype=np.int32)
-        self.bags = _bags([t for _, t in texts])
+        self.bags = _bags([t for _, t in texts]).astype(np.int16)
 
     def near(self, text: str) -> npt.NDArray[np.int32]:
         """Names with a joined spelling that could be at least 0.9 alike to ``text`` (Levenshtein):
@@ -101,7 +101,7 @@ class Joined:
             return np.zeros(0, dtype=np.int32)
         longest = np.maximum(self.lengths[lo:hi], size)
         bag = _bags([text])[0].astype(np.int16)
-        differ = np.abs(self.bags[lo:hi].astype(np.int16) - bag).sum(axis=1)
+        differ = np.abs(self.bags[lo:hi] - bag).sum(axis=1)
         keep = differ <= 2 * (1 - _JOINED_MIN) * longest + 1e-9
         found: npt.NDArray[np.int32] = self.names[lo:hi][keep]
         return found
