@@ -116,5 +116,6 @@ def test_a_form_that_differs_costs_a_little() -> None:
 def test_a_word_that_begins_another_is_not_its_abbreviation() -> None:
     assert not is_abbreviation("smart", "smartcom")
     assert not is_abbreviation("black", "blackburns")
+    assert not is_abbreviation("smart", "samaraneftegeofizika")
     assert is_abbreviation("hldgs", "holdings")
     assert compare_names("SMART SRL", "Smartcom Co., Limited")[0] < 0.5

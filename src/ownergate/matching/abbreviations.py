@@ -41,6 +41,8 @@ def is_abbreviation(short: str, long: str) -> bool:
         return False
     if sum(ch in "aeiou" for ch in short) > 1 and not long.startswith(short):
         return False  # abbreviations drop vowels ("hldgs") or cut the word short ("intl", "tech")
+    if len(short) < 0.3 * len(long):
+        return False  # "smart" is not short for "samaraneftegeofizika"
     if len(short) >= 5 and long.startswith(short):
         return False  # a word that begins another ("smart" / "smartcom", "black" / "blackburns")
     if short[1] not in long[1:3]:
