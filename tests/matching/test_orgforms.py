@@ -117,5 +117,9 @@ def test_a_word_that_begins_another_is_not_its_abbreviation() -> None:
     assert not is_abbreviation("smart", "smartcom")
     assert not is_abbreviation("black", "blackburns")
     assert not is_abbreviation("smart", "samaraneftegeofizika")
+    assert not is_abbreviation("mars", "masterskill")
+    assert not is_abbreviation("port", "prosperity")
+    assert not is_abbreviation("apex", "apexis")
+    assert is_abbreviation("srvces", "services")
     assert is_abbreviation("hldgs", "holdings")
     assert compare_names("SMART SRL", "Smartcom Co., Limited")[0] < 0.5

@@ -43,6 +43,10 @@ def is_abbreviation(short: str, long: str) -> bool:
         return False  # abbreviations drop vowels ("hldgs") or cut the word short ("intl", "tech")
     if len(short) < 0.3 * len(long):
         return False  # "smart" is not short for "samaraneftegeofizika"
+    if long.startswith(short) and len(long) < len(short) + 3:
+        return False  # a word cut short loses more than an ending: "apex" is not short for "apexis"
+    if not long.startswith(short) and short[1] in "aeiou":
+        return False  # letters dropped go first after the initial: "hldgs", "srvces"; not "mars", "port"
     if len(short) >= 5 and long.startswith(short):
         return False  # a word that begins another ("smart" / "smartcom", "black" / "blackburns")
     if short[1] not in long[1:3]:
