@@ -16,12 +16,22 @@ an unmatched word counts (0.25 for people, 0.8 for organisations). The joined-sp
 lift a name to 0.97 whatever its words: names whose joined spelling could be 0.9 alike (by length
 and letter counts) get that bound. Every other feature only lowers a score, or adds at most what
 the index adds on top of the bound. Everything here is plain arrays and dicts.
+
+Search only needs the names that could reach its threshold, so the bound is worked out for those
+alone. Pairing query word i with a name's word v (similarity s, weight m) changes the score's
+numerator less ``need`` times its denominator by at most ``lift = (credit(s) - need) * (w_i + m) +
+need * f * lw_i`` (and by 0 when it is left unpaired, the words held apart as in the formula above),
+so a name can reach ``need`` only if the best lift of each query word, summed, reaches
+``need * f * sum(lw)``. The query words whose best lifts together fall short are set aside (the ones
+with the most postings first, as MaxScore does) and only the names holding a useful word of the
+others are gathered; their sums are checked word by word before the full bound.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +55,12 @@ _NICKNAME = 0.9  # score._NICKNAME
 _RULE = 0.88  # the most an initial (0.8), a prefix (0.8) or an abbreviation (0.88) gives
 _CONFLICT = 3.5  # score._CONFLICT_FACTOR
 _CACHE = 100_000  # query words whose related vocabulary is kept
+#: Letters (slots of _bags) in groups of similar frequency, for Joined's coarse filter.
+_GROUPS = ("ae", "io", "nrt", "lsu", "cdm", "hkgy", "bpvw", "fjqxz", "0123456789*")
+_SLOTS = "abcdefghijklmnopqrstuvwxyz0123456789*"  # the columns of _bags
+_GROUP_ORDER = np.asarray([_SLOTS.index(c) for c in "".join(_GROUPS)])
+_GROUP_STARTS = np.cumsum([0] + [len(g) for g in _GROUPS[:-1]])
+_EPS = 1e-9  # sums taken in another order than the score's
 
 
 def _mask(token: str) -> int:
@@ -80,31 +96,51 @@ def _gather(
     return rows
 
 
-class Joined:
-    """Joined spellings (every form of every name) sorted by length, with their letter counts."""
+class Related(NamedTuple):
+    """The vocabulary words related to one query word: their ids (sorted), the most the scorer could
+    credit each, their weights, and how many (name, word) postings they have."""
 
-    __slots__ = ("bags", "lengths", "names")
+    words: npt.NDArray[np.int64]
+    sims: npt.NDArray[np.float64]
+    weights: npt.NDArray[np.float64]
+    postings: int
+
+
+class Joined:
+    """Joined spellings (every form of every name) sorted by length, with their letter counts, and
+    those counts summed into a few groups of letters (a coarse first filter)."""
+
+    __slots__ = ("bags", "coarse", "lengths", "names")
 
     def __init__(self, texts: list[tuple[int, str]]) -> None:
         texts.sort(key=lambda row: len(row[1]))
         self.names = np.asarray([n for n, _ in texts], dtype=np.int32)
         self.lengths = np.asarray([len(t) for _, t in texts], dtype=np.int32)
         self.bags = _bags([t for _, t in texts]).astype(np.int16)
+        self.coarse = np.ascontiguousarray(_coarse(self.bags).T)  # one row per group: sums run fast
 
     def near(self, text: str) -> npt.NDArray[np.int32]:
         """Names with a joined spelling that could be at least 0.9 alike to ``text`` (Levenshtein):
-        within 10 % in length, and letter counts that differ by at most twice the edits allowed."""
+        within 10 % in length, and letter counts that differ by at most twice the edits allowed
+        (grouped counts differ by no more than the letters' own, so they filter first)."""
         size = len(text)
         lo = int(np.searchsorted(self.lengths, np.ceil(size * _JOINED_MIN), "left"))
         hi = int(np.searchsorted(self.lengths, np.floor(size / _JOINED_MIN), "right"))
         if lo >= hi:
             return np.zeros(0, dtype=np.int32)
-        longest = np.maximum(self.lengths[lo:hi], size)
+        allowed = 2 * (1 - _JOINED_MIN) * np.maximum(self.lengths[lo:hi], size) + 1e-9
         bag = _bags([text])[0].astype(np.int16)
-        differ = np.abs(self.bags[lo:hi] - bag).sum(axis=1)
-        keep = differ <= 2 * (1 - _JOINED_MIN) * longest + 1e-9
-        found: npt.NDArray[np.int32] = self.names[lo:hi][keep]
+        coarse = np.abs(self.coarse[:, lo:hi] - _coarse(bag[None, :])[0][:, None]).sum(axis=0)
+        rows = lo + np.flatnonzero(coarse <= allowed)
+        differ = np.abs(self.bags[rows] - bag).sum(axis=1)
+        found: npt.NDArray[np.int32] = self.names[rows[differ <= allowed[rows - lo]]]
         return found
+
+
+def _coarse(bags: npt.NDArray[np.int16]) -> npt.NDArray[np.int16]:
+    """Letter counts summed in groups of letters about as common as each other."""
+    out: npt.NDArray[np.int16] = np.add.reduceat(bags[:, _GROUP_ORDER], _GROUP_STARTS, axis=1).astype(np.int16)
+    return out
 
 
 class Bounds:
@@ -170,6 +206,12 @@ class Bounds:
         sizes = np.asarray([len(ns) for ns in names_of], dtype=np.int64)
         self.name_ptr = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
         self.name_ids = np.asarray([n for ns in names_of for n in ns], dtype=np.int32)
+        # The reverse: each name's distinct words, sorted by name.
+        order = np.argsort(self.name_ids, kind="stable")
+        self.word_ids = np.repeat(np.arange(len(words), dtype=np.int64), sizes)[order]
+        self.word_ptr = np.concatenate(([0], np.cumsum(np.bincount(self.name_ids, minlength=len(forms))))).astype(
+            np.int64
+        )
         postings: dict[str, list[int]] = defaultdict(list)
         nicknames: dict[str, list[int]] = defaultdict(list)
         for v, word in enumerate(words):
@@ -189,16 +231,26 @@ class Bounds:
         self.word_weight = np.asarray([weights.weight(w) for w in words])
         self.keys = [phonetic(w) for w in words]
         self.skeletons_of = [skeleton(w) for w in words]
-        self._related: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = {}
+        self._related: dict[str, Related] = {}
         self.word_array = np.asarray(words, dtype=object)
         self.key_array = np.asarray(self.keys, dtype=object)
         self.skeleton_array = np.asarray(self.skeletons_of, dtype=object)
+        self.key_lengths = np.asarray([len(k) for k in self.keys], dtype=np.int32)
+        self.skeleton_lengths = np.asarray([len(k) for k in self.skeletons_of], dtype=np.int32)
 
-    def related_words(self, token: str, key: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    def related_words(self, token: str, key: str) -> Related:
         """Every vocabulary word the scorer could credit against ``token`` (cached per token)."""
         found = self._related.get(token)
         if found is None:
-            found = self._related_words(token, key)
+            words, sims = self._related_words(token, key)
+            # One row per word (sorted, for look-ups) with its best similarity.
+            order = np.argsort(words, kind="stable")
+            words, sims = words[order], sims[order]
+            if len(words):
+                first = np.flatnonzero(np.concatenate(([True], words[1:] != words[:-1])))
+                words, sims = words[first], np.maximum.reduceat(sims, first)
+            postings = int((self.name_ptr[words + 1] - self.name_ptr[words]).sum())
+            found = Related(words, sims, self.word_weight[words], postings)
             if len(self._related) >= _CACHE:
                 self._related.clear()
             self._related[token] = found
@@ -212,14 +264,29 @@ class Bounds:
         ids: list[npt.NDArray[np.int64]] = []
         sims: list[npt.NDArray[np.float64]] = []
         if keys:
-            near = np.unique(np.concatenate(keys)).astype(np.int64)
+            seen = np.zeros(len(self.words), dtype=bool)
+            for k in keys:
+                seen[k] = True
+            near = np.flatnonzero(seen)
+            # OSA similarity is at most the shorter length over the longer: skip words that cannot
+            # pass the floor by any of the three measures.
+            skel = skeleton(token)
+            reach = np.maximum.reduce(
+                [
+                    _ratio(len(token), self.lengths[near]),
+                    _ratio(len(key), self.key_lengths[near]) * _SOUND_ALIKE,
+                    _ratio(len(skel), self.skeleton_lengths[near]) * _CONSONANTS,
+                ]
+            )
+            near = near[reach > _FLOOR]
             osa = OSA.normalized_similarity
-            sim = process.cdist([token], self.word_array[near], scorer=osa)[0]
-            sound = process.cdist([key], self.key_array[near], scorer=osa)[0] * _SOUND_ALIKE
-            skel = process.cdist([skeleton(token)], self.skeleton_array[near], scorer=osa)[0] * _CONSONANTS
-            best = np.maximum(np.maximum(sim, sound), skel).astype(np.float64)
+            f64 = np.float64
+            sim = process.cdist([token], self.word_array[near], scorer=osa, dtype=f64)[0]
+            sound = process.cdist([key], self.key_array[near], scorer=osa, dtype=f64)[0] * _SOUND_ALIKE
+            skel_sim = process.cdist([skel], self.skeleton_array[near], scorer=osa, dtype=f64)[0] * _CONSONANTS
+            best = np.maximum(np.maximum(sim, sound), skel_sim)
             keep = best > _FLOOR
-            ids.append(near[keep])
+            ids.append(near[keep].astype(np.int64))
             sims.append(best[keep])
         canon = canonical(token)
         if canon is not None and canon in self.nicknames:
@@ -257,36 +324,56 @@ class Bounds:
         return np.asarray(out, dtype=np.int64)
 
     def token_bound(
-        self, query: NameForm, weights: TokenWeights, person: bool
+        self, query: NameForm, weights: TokenWeights, person: bool, need: float = 0.0
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float64]]:
-        """The names that share a related word with ``query``, and the most the scorer's token score
-        can give each (every other name gets 0 from the words)."""
-        names_parts: list[npt.NDArray[np.int32]] = []
-        word_parts: list[npt.NDArray[np.int64]] = []
-        sim_parts: list[npt.NDArray[np.float64]] = []
-        slot_parts: list[npt.NDArray[np.int64]] = []
+        """The names that share a related word with ``query`` and could score ``need`` or more, and
+        the most the scorer's token score can give each (every other name gets less than ``need``)."""
         w = np.asarray([weights.weight(t) for t in query.tokens])
         lw = np.asarray([loose_weight(x, t, person, not query.foreign) for x, t in zip(w, query.tokens, strict=True)])
-        for i, (tok, key) in enumerate(zip(query.tokens, query.keys, strict=True)):
-            words, sims = self.related_words(tok, key)
-            if len(words) == 0:
-                continue
-            sizes = self.name_ptr[words + 1] - self.name_ptr[words]
-            names_parts.append(_gather(self.name_ptr, self.name_ids, words))
-            sim_parts.append(np.repeat(sims, sizes))
-            word_parts.append(np.repeat(words, sizes))
-            slot_parts.append(np.full(int(sizes.sum()), i, dtype=np.int64))
-        if not names_parts:
+        f = 0.25 if person else 0.8
+        related = [self.related_words(tok, key) for tok, key in zip(query.tokens, query.keys, strict=True)]
+        # A name scores at least ``need`` only if its words, each paired with the query word it is
+        # most alike, lift (paired weight x credit) - need x (paired weight - f x lw) to need x f x
+        # sum(lw) (the score's numerator less ``need`` times its denominator, from every query word
+        # unpaired). Each query word's part of that sum, word by word: its "lift".
+        target = need * f * float(lw.sum())
+        lifts = [_lift(found, float(w[i]), float(f * lw[i]), need) for i, found in enumerate(related)]
+        most = [float(x.max()) if len(x) else 0.0 for x in lifts]
+        essential = _essential([r.postings for r in related], most, target) if need > 0 else range(len(related))
+        gathered = []
+        for i in essential:
+            found, lift = related[i], lifts[i]
+            useful = found.words if need <= 0 else found.words[lift + (sum(most) - most[i]) >= target - _EPS]
+            gathered.append(_gather(self.name_ptr, self.name_ids, useful))
+        names = np.unique(np.concatenate(gathered)) if gathered else np.zeros(0, dtype=np.int32)
+        if len(names) == 0:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
-        names, inverse = np.unique(np.concatenate(names_parts), return_inverse=True)
-        best = np.zeros((len(names), len(query.tokens)))
-        np.maximum.at(best, (inverse, np.concatenate(slot_parts)), np.concatenate(sim_parts))
+        # Each candidate name's words, and how alike each is to each query word.
+        sizes = self.word_ptr[names + 1] - self.word_ptr[names]
+        own_words = _gather(self.word_ptr, self.word_ids, names.astype(np.int64))  # type: ignore[arg-type]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        table = np.zeros((len(query.tokens), len(self.words)))
+        for i, found in enumerate(related):
+            table[i, found.words] = found.sims
+        sim_rows = table[:, own_words]
+        if need > 0:
+            paired = w[:, None] + self.word_weight[own_words][None, :]
+            lift_rows = np.maximum(0.0, (_credit(sim_rows) - need) * paired + need * (f * lw)[:, None])
+            lift_rows[sim_rows == 0] = 0.0
+            keep = np.maximum.reduceat(lift_rows, starts, axis=1).sum(axis=0) >= target - _EPS
+            if not keep.all():
+                names, sizes = names[keep], sizes[keep]
+                cut = np.repeat(keep, sizes_all := np.diff(np.concatenate((starts, [len(own_words)]))))
+                del sizes_all
+                own_words, sim_rows = own_words[cut], sim_rows[:, cut]
+                starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+                if len(names) == 0:
+                    return np.zeros(0, dtype=np.int32), np.zeros(0)
+        best = np.maximum.reduceat(sim_rows, starts, axis=1).T
         # The name's own words that can pair: each related word once (a repeated word: every word).
-        pairs = np.unique(inverse.astype(np.int64) * len(self.words) + np.concatenate(word_parts))
-        pairable = np.bincount(pairs // len(self.words), self.word_weight[pairs % len(self.words)], len(names))
+        pairable = np.add.reduceat(self.word_weight[own_words] * (sim_rows.max(axis=0) > 0), starts)
         rel = best > _FLOOR
         earned = np.where(best >= 0.8, best, np.maximum(0.0, best * (best - _FLOOR) / (0.8 - _FLOOR)))
-        f = 0.25 if person else 0.8
         # Each related query word is either paired (adds w * credit above, w below) or not (adds
         # f * lw below). The best subset takes the words in order of gain per added weight.
         gain = np.where(rel, earned * w, 0.0)
@@ -318,11 +405,14 @@ class Bounds:
             np.maximum(bound, ratio.max(axis=1), out=bound)
         return names.astype(np.int32), np.where(count > 0, np.minimum(bound, 1.0), 0.0)
 
-    def bound(self, query: Sequence[NameForm], weights: TokenWeights, person: bool) -> npt.NDArray[np.float64]:
-        """For every indexed name, the most its name score can be against any spelling of ``query``."""
+    def bound(
+        self, query: Sequence[NameForm], weights: TokenWeights, person: bool, need: float = 0.0
+    ) -> npt.NDArray[np.float64]:
+        """For every indexed name, the most its name score can be against any spelling of ``query``;
+        a name given less than ``need`` can only score less than ``need``."""
         best = np.zeros(self.size)
         for form in query:
-            names, bound = self.token_bound(form, weights, person)
+            names, bound = self.token_bound(form, weights, person, need)
             best[names] = np.maximum(best[names], bound)
             joined = np.concatenate(
                 (
@@ -334,3 +424,38 @@ class Bounds:
             )
             best[joined] = np.maximum(best[joined], _JOINED_SCORE)
         return best
+
+
+def _ratio(size: int, sizes: npt.NDArray[np.int32]) -> npt.NDArray[np.float64]:
+    """The most OSA similarity can be between a text of ``size`` letters and texts of ``sizes``."""
+    longest = np.maximum(np.maximum(sizes, size), 1)
+    ratio: npt.NDArray[np.float64] = np.minimum(sizes, size) / longest
+    return ratio
+
+
+def _credit(sims: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """score.credit, for an array: the share of a pair's weight a similarity earns."""
+    low = np.maximum(0.0, sims * (sims - _FLOOR) / (0.8 - _FLOOR))
+    return np.where(sims >= 0.8, sims, low)
+
+
+def _lift(rel: Related, w: float, loose: float, need: float) -> npt.NDArray[np.float64]:
+    """For each word related to a query word (weight ``w``, weighing ``loose`` against when
+    unpaired), the most pairing it adds to score - need x denominator; never less than 0 (unpaired)."""
+    paired = w + rel.weights
+    lift: npt.NDArray[np.float64] = np.maximum(0.0, (_credit(rel.sims) - need) * paired + need * loose)
+    return lift
+
+
+def _essential(postings: list[int], most: list[float], target: float) -> list[int]:
+    """The query words whose related names must be looked at: the others, set aside with the most
+    postings first, lift a name less than ``target`` all together (so a name must share a word
+    with one of the essential ones)."""
+    aside = 0.0
+    out = []
+    for i in sorted(range(len(postings)), key=lambda i: -postings[i]):
+        if postings[i] and aside + most[i] < target - _EPS:
+            aside += most[i]
+        elif postings[i]:
+            out.append(i)
+    return sorted(out)

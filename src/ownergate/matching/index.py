@@ -140,7 +140,8 @@ class ScreeningIndex:
             row = ("query-place", _QUERY_PLACE, f"read without the place {', '.join(places)!r}")
             spellings.append((bare, bare_query, _QUERY_PLACE, [row]))
         for raw, forms, cost, rows in spellings:
-            bound = self.bounds.bound(forms, self.weights, person) + REACH + cost + _SLACK
+            need = threshold - REACH - cost - 2 * _SLACK  # less than this, a name cannot be a hit
+            bound = self.bounds.bound(forms, self.weights, person, need) + REACH + cost + _SLACK
             if allowed is not None:
                 bound[~allowed] = -1.0
             reachable = np.flatnonzero(bound >= threshold)
