@@ -160,6 +160,25 @@ def _form_at_start(tokens: tuple[str, ...], found: dict[str, str]) -> tuple[str,
     return None
 
 
+def _inside_forms(middle: tuple[str, ...], found: dict[str, str]) -> tuple[tuple[str, ...], list[str]]:
+    """The words of ``middle`` that are not a form, and the forms: a word that is only ever a form
+    (LLC, FZE), with the form words after it when together they spell one ("LLC FZ")."""
+    kept: list[str] = []
+    forms: list[str] = []
+    i = 0
+    while i < len(middle):
+        if middle[i] not in _INSIDE_FORMS:
+            kept.append(middle[i])
+            i += 1
+            continue
+        size = next(
+            n for n in range(min(_LONGEST, len(middle) - i), 0, -1) if n == 1 or _lookup(middle[i : i + n], found)
+        )
+        forms.append(_lookup(middle[i : i + size], found) or _PHRASES[(middle[i],)])
+        i += size
+    return tuple(kept), forms
+
+
 def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split tokens into (core name tokens, canonical forms), longest phrase first.
 
@@ -178,11 +197,11 @@ def split_forms(tokens: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     while core and (hit := _form_at_start(core, found)) is not None:
         forms.append(hit[0])
         core = core[hit[1] :]
-    if len(core) > 2:  # a form written inside the name: "Rich Star General LLC Trading"
-        inside = [t for t in core[1:-1] if t in _INSIDE_FORMS]
+    if len(core) > 2:  # a form written inside the name: "Rich Star General LLC Trading", "LLC-FZ"
+        middle, inside = _inside_forms(core[1:-1], found)
         if inside:
-            forms += [_PHRASES[(t,)] for t in inside]
-            core = (core[0], *(t for t in core[1:-1] if t not in _INSIDE_FORMS), core[-1])
+            forms += inside
+            core = (core[0], *middle, core[-1])
     if not core:
         return tokens, ()
     return core, tuple(dict.fromkeys(forms))

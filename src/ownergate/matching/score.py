@@ -17,7 +17,7 @@ from ownergate.matching.abbreviations import is_abbreviation
 from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
-from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, related, skeleton
+from ownergate.matching.tokens import GENERIC, GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, related, skeleton
 from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
 
@@ -162,7 +162,15 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     ]
     detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
     score = earned / total
-    telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
+    # A telling pair: alike, and a rare word on one side; a generic word near another ("Service" /
+    # "Aservice") tells nothing unless it is the same word.
+    telling = [
+        (i, j)
+        for i, j, s in pairs
+        if s >= 0.8
+        and max(wa[i], wb[j]) >= 0.5
+        and (a.tokens[i] == b.tokens[j] or not {a.tokens[i], b.tokens[j]} & GENERIC)
+    ]
     series = len(pairs) > 1  # a number beside several shared words is a series: "Capital Trust 1" / "2"
     numbers = sum(a.tokens[i].isdigit() for i, _, _ in pairs)
     if not telling and 0 < len(pairs) - numbers <= 1 and set(a.tokens) != set(b.tokens):
@@ -216,11 +224,22 @@ def compact_score(a: NameForm, b: NameForm) -> float:
     return best
 
 
+def _run_together(a: NameForm, b: NameForm) -> bool:
+    """Whether the names could be one spelling with words run together or split: they have unlike
+    word counts, and a word of the one with fewer is not written as such in the other ("Jongun" /
+    "Jong Un"). When every word of it is in the other, the other only has more words
+    ("Energy Technology" / "SZ Energy Technology"): the word scores say so."""
+    if len(a.tokens) == len(b.tokens):
+        return False
+    fewer, more = (a, b) if len(a.tokens) < len(b.tokens) else (b, a)
+    return not set(fewer.tokens) <= set(more.tokens)
+
+
 def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, Explanation]:
     """The similarity of two spellings, and its parts."""
     score, detail = token_score(a, b, weights, person)
     explanation: Explanation = [("name", score, f"'{a.text}' vs '{b.text}': {detail}")]
-    compact = compact_score(a, b) if len(a.tokens) != len(b.tokens) else 0.0
+    compact = compact_score(a, b) if _run_together(a, b) else 0.0
     if compact >= 0.9 and compact * 0.97 > score and FLIPPED not in detail:
         explanation.append(("joined-spelling", compact * 0.97 - score, f"written together {compact:.2f} alike"))
         score = compact * 0.97
