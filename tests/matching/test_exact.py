@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from ownergate.matching.explain import total
 from ownergate.matching.features import qualify
-from ownergate.matching.index import REACH, ScreeningIndex, build_index
+from ownergate.matching.index import _QUERY_PLACE, REACH, ScreeningIndex, build_index
 from ownergate.matching.names import prepare
 from ownergate.matching.score import best_similarity
 from ownergate.sources.csl import CslSource
 from ownergate.sources.model import Schema
+from ownergate.sources.qualifiers import trailing_places
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +30,25 @@ def entity_list(testdata: Path) -> ScreeningIndex:
 
 def brute_force(index: ScreeningIndex, query: str, schema: Schema) -> list[tuple[float, str]]:
     """Every entry's score against ``query`` (its best name, plus the evidence beyond the name),
-    best first, ties by entry id."""
-    prepared = prepare(query, schema)
+    best first, ties by entry id; the query is also read without a place written after it, at the
+    search's small cost for that."""
+    readings = [(query, 0.0)]
+    bare, places = trailing_places(query, index.places)
+    if places:
+        readings.append((bare, _QUERY_PLACE))
     best: dict[int, float] = {}
-    for n, forms in enumerate(index.forms):
-        _, rows = best_similarity(prepared, forms, index.weights, schema == Schema.PERSON, (query, index.names[n]))
-        owner = int(index.owner[n])
-        entry = index.entries[owner]
-        rows += qualify(entry, total(rows), schema=schema, country=None, identifiers=set(), birth_date=None)
-        best[owner] = max(best.get(owner, 0.0), total(rows))
+    for text, cost in readings:
+        prepared = prepare(text, schema)
+        if not prepared:
+            continue
+        for n, forms in enumerate(index.forms):
+            person = schema == Schema.PERSON
+            _, rows = best_similarity(prepared, forms, index.weights, person, (text, index.names[n]))
+            rows = [*rows, ("query-place", cost, "")] if cost else rows
+            owner = int(index.owner[n])
+            entry = index.entries[owner]
+            rows += qualify(entry, total(rows), schema=schema, country=None, identifiers=set(), birth_date=None)
+            best[owner] = max(best.get(owner, 0.0), total(rows))
     return sorted(((s, index.entries[o].entry_id) for o, s in best.items()), key=lambda p: (-p[0], p[1]))
 
 
