@@ -12,7 +12,7 @@ what the scorer's formula gives when every related word pairs up perfectly::
 where MA is the weight of the query words that have a related word in the name, LA what the others
 weigh against the match, MB the most the name's own matched words can weigh (its heaviest words, as
 many as query words matched), LB what all its words weigh against when unmatched, and f the least
-an unmatched word counts (0.25 for people, 0.8 for organisations). The joined-spelling feature can
+an unmatched word counts (0.25 for people, 1.0 for organisations). The joined-spelling feature can
 lift a name to 0.97 whatever its words: names whose joined spelling could be 0.9 alike (by length
 and letter counts) get that bound. Every other feature only lowers a score, or adds at most what
 the index adds on top of the bound. Everything here is plain arrays and dicts.
@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 from ownergate.matching.abbreviations import is_abbreviation
 from ownergate.matching.names import NameForm
 from ownergate.matching.nicknames import canonical
-from ownergate.matching.score import loose_weight
+from ownergate.matching.score import _EXTRA_ORG_TOKEN_FACTOR, _EXTRA_TOKEN_FACTOR, loose_weight
 from ownergate.matching.tokens import TokenWeights, phonetic, skeleton, spelling_keys
 
 _TOP = 8  # the cumulative weights of a name's heaviest words kept, one to this many
@@ -330,7 +330,7 @@ class Bounds:
         the most the scorer's token score can give each (every other name gets less than ``need``)."""
         w = np.asarray([weights.weight(t) for t in query.tokens])
         lw = np.asarray([loose_weight(x, t, person, not query.foreign) for x, t in zip(w, query.tokens, strict=True)])
-        f = 0.25 if person else 0.8
+        f = _EXTRA_TOKEN_FACTOR if person else _EXTRA_ORG_TOKEN_FACTOR
         related = [self.related_words(tok, key) for tok, key in zip(query.tokens, query.keys, strict=True)]
         # A name scores at least ``need`` only if its words, each paired with the query word it is
         # most alike, lift (paired weight x credit) - need x (paired weight - f x lw) to need x f x

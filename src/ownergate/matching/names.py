@@ -139,8 +139,8 @@ def _initials_of_forms(tokens: list[str]) -> set[int]:
 def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
     tokens = numerals([deobfuscate(t) for t in text.split()[:MAX_TOKENS]])
     if schema != Schema.PERSON:
-        kept = _initials_of_forms(tokens) if schema == Schema.ORGANIZATION else set()
-        tokens = [ROMAN.get(t, t) if len(tokens) > 1 and i > 0 and i not in kept else t for i, t in enumerate(tokens)]
+        initials = _initials_of_forms(tokens) if schema == Schema.ORGANIZATION else set()
+        tokens = [t if i == 0 or i in initials else ROMAN.get(t, t) for i, t in enumerate(tokens)]
     forms: tuple[str, ...] = ()
     if schema == Schema.PERSON:
         kept = [t for t in tokens if t not in TITLES]
