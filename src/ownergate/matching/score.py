@@ -80,6 +80,14 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
     return sim
 
 
+def _shortened(a: str, b: str) -> bool:
+    """Whether one word is the other cut short or abbreviated ("Tram" / "Transmorflot"), not merely
+    misspelled: a pair that tells nothing by itself."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    spelled = OSA.normalized_similarity(a, b) >= 0.8  # a letter or two more: a typo
+    return not spelled and (long.startswith(short) or is_abbreviation(short, long))
+
+
 def credit(sim: float, person: bool = False) -> float:
     """The share of a token pair's weight a similarity earns: near-misses earn less."""
     if sim >= 0.8:
@@ -170,6 +178,7 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
         if s >= 0.8
         and max(wa[i], wb[j]) >= 0.5
         and (a.tokens[i] == b.tokens[j] or not {a.tokens[i], b.tokens[j]} & GENERIC)
+        and not _shortened(a.tokens[i], b.tokens[j])
     ]
     series = len(pairs) > 1  # a number beside several shared words is a series: "Capital Trust 1" / "2"
     numbers = sum(a.tokens[i].isdigit() for i, _, _ in pairs)
