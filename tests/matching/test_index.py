@@ -98,3 +98,10 @@ def test_bad_names_give_an_empty_or_normal_result(index, bad: str) -> None:  # t
 def test_bad_options_are_clear_errors(index, kwargs: dict[str, object], message: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InputError, match=message):
         index.search("Huawei", **kwargs)
+
+
+def test_a_place_written_after_the_query_name_is_set_aside(index) -> None:  # type: ignore[no-untyped-def]
+    hits = index.search("Huawei Technologies Co., Ltd., Shenzhen, Guangdong, China")
+    assert hits and hits[0].entry_id == "4", [h.to_dict() for h in hits]
+    assert ("query-place", -0.02) in [(f, round(c, 4)) for f, c, _ in hits[0].explanation]
+    assert hits[0].score == pytest.approx(0.98)

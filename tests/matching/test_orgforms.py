@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ownergate.matching.abbreviations import expand, is_abbreviation, numerals
 from ownergate.matching.names import prepare
 from ownergate.matching.orgforms import compare_forms, split_forms
+from ownergate.matching.score import compare_names
 from ownergate.matching.tokens import TokenWeights, phonetic, skeleton
 
 
@@ -56,3 +59,67 @@ def test_phonetic_keys_and_skeletons() -> None:
     assert phonetic("khaled") == phonetic("haled")
     assert phonetic("wladimir") == phonetic("vladimir")
     assert skeleton("fldymyr") == skeleton("vladimir")
+
+
+@pytest.mark.parametrize(
+    ("name", "core", "form"),
+    [
+        ("LTD LIABILITY CO SOVRUDNIK", ("sovrudnik",), "llc"),
+        ("LIABILITY LIMITED COMPANY SOVRUDNIK", ("sovrudnik",), "llc"),
+        ("STOCK JOINT COMPANY START", ("start",), "jsc"),
+        ("JOINT STOCK COMEANY START", ("start",), "jsc"),
+        ("OOO Romashka", ("romashka",), "llc"),
+        ("ООО Ромашка", ("romashka",), "llc"),
+        ("TOV Alfa", ("alfa",), "llc"),
+        ("ТОВ Альфа", ("alfa",), "llc"),
+        ("PJSC Sberbank", ("sberbank",), "jsc"),
+        ("ПАО Сбербанк", ("sberbank",), "jsc"),
+        ("g.m.b.h siemens", ("siemens",), "gmbh"),
+        ("Acme S.A.R.L.", ("acme",), "srl"),
+        ("Acme Sp. z o.o.", ("acme",), "llc"),
+        ("Acme kabushiki kaisha", ("acme",), "kk"),
+        ("华为有限公司", ("huawei",), "ltd"),
+        ("华为股份有限公司", ("huawei",), "ltd"),
+        ("华为有限責任公司", ("huawei",), "ltd"),
+    ],
+)
+def test_forms_in_any_order_spelling_and_language(name: str, core: tuple[str, ...], form: str) -> None:
+    prepared = prepare(name)[0]
+    assert (prepared.tokens, prepared.forms) == (core, (form,))
+
+
+def test_maintained_dataset_reads_forms_the_table_lacks() -> None:
+    from ownergate.matching.orgforms import maintained_forms
+
+    assert maintained_forms("ltd liability co sovrudnik") == {"ltd liability co": "llc"}
+    assert maintained_forms("acme sdn bhd")["sdn bhd"] == "ltd"
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("LTD LIABILITY CO SOVRUDNIK", "LIMITED LIABILITY COMPANY SOVRUDNIK"),
+        ("STOCK JOINT COMPANY START", "JOINT STOCK COMPANY START"),
+        ("JOINT STOCK COMEANY START", "JOINT STOCK COMPANY START"),
+        ("g.m.b.h siemens", "Siemens GmbH"),
+    ],
+)
+def test_a_form_never_counts_as_an_unmatched_word(query: str, listed: str) -> None:
+    assert compare_names(query, listed)[0] >= 0.95
+
+
+def test_a_form_that_differs_costs_a_little() -> None:
+    score = compare_names("g.m.b.h siemens", "Siemens AG")[0]
+    assert 0.8 <= score < 1.0
+
+
+def test_a_word_that_begins_another_is_not_its_abbreviation() -> None:
+    assert not is_abbreviation("smart", "smartcom")
+    assert not is_abbreviation("black", "blackburns")
+    assert not is_abbreviation("smart", "samaraneftegeofizika")
+    assert not is_abbreviation("mars", "masterskill")
+    assert not is_abbreviation("port", "prosperity")
+    assert not is_abbreviation("apex", "apexis")
+    assert is_abbreviation("srvces", "services")
+    assert is_abbreviation("hldgs", "holdings")
+    assert compare_names("SMART SRL", "Smartcom Co., Limited")[0] < 0.5

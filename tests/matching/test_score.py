@@ -103,3 +103,11 @@ def test_place_qualifier_and_series_number_are_weak_evidence() -> None:
 def test_legal_form_run_into_a_one_word_name_and_ordinals() -> None:
     assert compare_names("SiemensAG", "Siemens AG")[0] >= DEFAULT_THRESHOLD
     assert compare_names("1st International Bank", "First International Bank")[0] >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("MOBILITY", "JOINT STOCK COMPANY NOBILITY"), ("A ONE INDUSTRIES", "INDUS 1"), ("SMART SRL", "Smartcom Co., Ltd")],
+)
+def test_gleif_names_exact_search_surfaced_stay_below_the_threshold(a: str, b: str) -> None:
+    assert compare_names(a, b)[0] < DEFAULT_THRESHOLD

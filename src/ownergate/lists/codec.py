@@ -30,7 +30,9 @@ def decode(data: str, raw: str, source_file: str, record: str, snapshot_id: int 
         schema=Schema(d["schema"]),
         name=d["name"],
         provenance=Provenance(source_file, record, snapshot_id),
-        aliases=[Alias(a["name"], AliasKind(a["kind"]), a.get("script")) for a in d.get("aliases", [])],
+        aliases=[
+            Alias(a["name"], AliasKind(a["kind"]), a.get("script"), a.get("qualifier")) for a in d.get("aliases", [])
+        ],
         countries=[Country(c["code"], CountryRole(c["role"])) for c in d.get("countries", [])],
         addresses=list(d.get("addresses", [])),
         identifiers=[Identifier(i["kind"], i["value"], i.get("country")) for i in d.get("identifiers", [])],

@@ -41,6 +41,14 @@ def is_abbreviation(short: str, long: str) -> bool:
         return False
     if sum(ch in "aeiou" for ch in short) > 1 and not long.startswith(short):
         return False  # abbreviations drop vowels ("hldgs") or cut the word short ("intl", "tech")
+    if len(short) < 0.3 * len(long):
+        return False  # "smart" is not short for "samaraneftegeofizika"
+    if long.startswith(short) and len(long) < len(short) + 3:
+        return False  # a word cut short loses more than an ending: "apex" is not short for "apexis"
+    if not long.startswith(short) and short[1] in "aeiou":
+        return False  # letters dropped go first after the initial: "hldgs", "srvces"; not "mars", "port"
+    if len(short) >= 5 and long.startswith(short):
+        return False  # a word that begins another ("smart" / "smartcom", "black" / "blackburns")
     if short[1] not in long[1:3]:
         return False  # abbreviations keep the word's start: "hldgs", "srvces", "intl"; not "csoft"
     if short[-1] in "aeiouy":

@@ -16,7 +16,8 @@ from ownergate.matching.transliterate import has_han, pinyin
 
 WORDS: dict[str, str] = {
     # organisation forms and kinds
-    "股份有限公司": "co ltd", "有限责任公司": "co ltd", "有限公司": "co ltd", "总公司": "corporation",
+    "股份有限公司": "co ltd", "有限责任公司": "co ltd", "有限責任公司": "co ltd", "有限公司": "co ltd",
+    "总公司": "corporation",
     "公司": "company", "集团": "group", "控股": "holdings", "研究所": "research institute",
     "研究院": "research institute", "研究中心": "research center", "中心": "center", "大学": "university",
     "学院": "institute", "科学院": "academy of sciences", "工厂": "factory", "厂": "factory",

@@ -1,22 +1,24 @@
-"""The screening index: every name and alias of every loaded list, with blocking keys for fast
-candidate retrieval, and :meth:`ScreeningIndex.search` that scores and explains the candidates.
+"""The screening index: every name and alias of every loaded list, and :meth:`ScreeningIndex.search`
+that scores and explains the best of them.
 
-Retrieval: each prepared spelling contributes its tokens, their sound keys and character trigrams
-as blocking keys. A query adds up, per indexed name, the weights of the keys it shares (one
-``numpy.bincount`` over the posting arrays), and only the best few hundred names are scored in full.
-Keys that occur in too many names (a legal form, "the") are not used for retrieval at all.
+Search is exact: the hits are the true top ``limit`` of the scorer over every name of the lists
+asked for, whatever the limit. :mod:`.bound` gives every name an upper bound of its score (one
+numpy pass over the vocabulary's posting arrays); names are scored in full in order of that bound,
+and search stops when the next bound, plus the most the country and birth date can add, is below
+both the threshold and the ``limit``-th best score found.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
 from ownergate.errors import InputError
+from ownergate.matching.bound import Bounds
 from ownergate.matching.explain import Hit, total
 from ownergate.matching.features import (
     BIRTH_YEAR_AGREES,
@@ -26,63 +28,18 @@ from ownergate.matching.features import (
     qualify,
 )
 from ownergate.matching.names import NameForm, prepare
-from ownergate.matching.normalise import clean
 from ownergate.matching.score import best_similarity
-from ownergate.matching.tokens import TokenWeights, skeleton
-from ownergate.matching.transliterate import is_latin
+from ownergate.matching.tokens import TokenWeights
 from ownergate.sources.model import AliasKind, Entry, Identifier, Schema
+from ownergate.sources.qualifiers import trailing_places
 
 #: Hits below this score are not returned unless a lower threshold is asked for. Chosen on the
 #: labelled pairs of names/cases.csv (best F1) and checked against the GLEIF false-positive rate.
 DEFAULT_THRESHOLD = 0.75
-#: How many names retrieval hands to full scoring, at least.
-CANDIDATES = 24
-#: Retrieval's own similarity (shared key weight, Dice-style) a name needs to be scored in full.
-MIN_OVERLAP = 0.3
-_MAX_KEY_SHARE = 0.02  # a blocking key in more than this share of names is not used
-_MAX_TRIGRAM_SHARE = 0.005  # ... a trigram, in more than this share
-_TRIGRAM_WEIGHT = 0.25
-
-
-def _token_keys(tok: str, key: str, loose: bool, w: float, trigrams: bool = True) -> list[tuple[str, float]]:
-    keys = [(f"t:{tok}", w), (f"k:{key}", w * 0.8)]
-    if len(tok) > 2 or loose:
-        keys.append((f"s:{skeleton(tok)}", w * 0.5))
-    if trigrams:
-        padded = f"_{tok}_"
-        keys.extend((f"g:{padded[i : i + 3]}", _TRIGRAM_WEIGHT * w) for i in range(len(padded) - 2))
-    return keys
-
-
-def _blocking_keys(
-    form: NameForm,
-    weights: TokenWeights,
-    cache: dict[tuple[str, str, bool], list[tuple[str, float]]] | None = None,
-    vocabulary: set[str] | None = None,
-) -> dict[str, float]:
-    """Blocking keys and their weights. With ``vocabulary`` (a query against the index), a token the
-    index knows is found by its own keys; only unknown tokens (typos) look up character trigrams."""
-    keys: dict[str, float] = {}
-    for tok, key in zip(form.tokens, form.keys, strict=True):
-        known = vocabulary is not None and tok in vocabulary
-        slot = (tok, key, form.loose)
-        found = cache.get(slot) if cache is not None and not known else None
-        if found is None:
-            found = _token_keys(tok, key, form.loose, weights.weight(tok), trigrams=not known)
-            if cache is not None and not known and len(cache) < 500_000:
-                cache[slot] = found
-        for name, w in found:
-            if w > keys.get(name, 0.0):
-                keys[name] = w
-    for left, right in zip(form.tokens, form.tokens[1:], strict=False):
-        # words run together or split apart: "good will" / "goodwill"
-        keys[f"t:{left}{right}"] = max(keys.get(f"t:{left}{right}", 0.0), 0.8 * weights.weight(left + right))
-    return keys
-
-
-def _mass(keys: dict[str, float]) -> float:
-    """The weight of a name's word keys (trigrams left out, as known query words do not use them)."""
-    return sum(w for k, w in keys.items() if not k.startswith("g:"))
+#: The most the evidence beyond the name (country, birth date) adds to a name score.
+REACH = COUNTRY_AGREES + BIRTH_YEAR_AGREES
+_SLACK = 1e-9  # the bound is summed in another order than the score
+_QUERY_PLACE = -0.02  # a query read without the place written after its name
 
 
 class ScreeningIndex:
@@ -108,84 +65,19 @@ class ScreeningIndex:
                 self.identifiers[key].append(e)
         self.names = names
         self.forms = forms
-        self.compact = [fs[0].text.replace(" ", "") for fs in forms]
         self.owner = np.asarray(owners, dtype=np.int32)
         if weights is None:
             weights = TokenWeights.from_names({t for f in fs for t in f.tokens} for fs in forms)
         self.weights = weights
-        self._keys: dict[tuple[str, str, bool], list[tuple[str, float]]] = {}
-        self.vocabulary = {t for fs in forms for f in fs for t in f.tokens}
         self.list_ids = sorted({e.list_id for e in self.entries})
         list_code = {lid: i for i, lid in enumerate(self.list_ids)}
         self.name_list = np.asarray([list_code[self.entries[o].list_id] for o in owners], dtype=np.int16)
-        self._build_postings()
-
-    def _build_postings(self) -> None:
-        postings: dict[str, list[int]] = defaultdict(list)
-        mass = np.zeros(len(self.forms))
-        for n, prepared in enumerate(self.forms):
-            seen: set[str] = set()
-            for form in prepared:
-                keys = _blocking_keys(form, self.weights, self._keys)
-                mass[n] = max(mass[n], _mass(keys))
-                for key in keys:
-                    if key not in seen:
-                        seen.add(key)
-                        postings[key].append(n)
-        self.mass = mass
-        cap = max(50, int(len(self.forms) * _MAX_KEY_SHARE))
-        trigram_cap = max(50, int(len(self.forms) * _MAX_TRIGRAM_SHARE))
-        self.postings = {
-            k: np.asarray(v, dtype=np.int32)
-            for k, v in postings.items()
-            if len(v) <= (trigram_cap if k.startswith("g:") else cap)
-        }
+        self.bounds = Bounds(forms, weights)
+        #: Every place an entry's address names (city, province): what may trail a name.
+        self.places = {p.strip().casefold() for e in self.entries for a in e.addresses for p in a.split(",")}
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    def candidates(
-        self, query: tuple[NameForm, ...], allowed: npt.NDArray[np.bool_] | None, count: int, foreign: bool = False
-    ) -> list[int]:
-        """The indexed names most likely to match, best blocking score first."""
-        arrays: list[npt.NDArray[np.int32]] = []
-        weights: list[float] = []
-        keys: dict[str, float] = {}
-        mass = 0.0
-        for form in query:
-            form_keys = _blocking_keys(form, self.weights, self._keys, self.vocabulary)
-            mass = max(mass, _mass(form_keys))
-            for key, w in form_keys.items():
-                keys[key] = max(keys.get(key, 0.0), w)
-        for key, w in keys.items():
-            posting = self.postings.get(key)
-            if posting is not None:
-                arrays.append(posting)
-                weights.append(w)
-        found: dict[int, float] = {}
-        if arrays:
-            spread = np.repeat(np.asarray(weights), [len(a) for a in arrays])
-            hits, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
-            shared = np.bincount(inverse, weights=spread)
-            if allowed is not None:
-                shared[~allowed[hits]] = 0.0
-            overlap = 2.0 * shared / (mass + self.mass[hits])
-            keep = overlap >= (MIN_OVERLAP / 4 if foreign else MIN_OVERLAP)
-            hits, overlap = hits[keep], overlap[keep]
-            if len(hits) > count:
-                top = np.argpartition(-overlap, count)[:count]
-                hits, overlap = hits[top], overlap[top]
-            found = dict(zip(hits.tolist(), overlap.tolist(), strict=True))
-        if foreign or not arrays:
-            # A name read from another script may share no spelling key with its Latin form:
-            # add the names closest by joined spelling (a compiled scan, done only for these).
-            for form in query:
-                for _, sim, n in process.extract(
-                    form.text.replace(" ", ""), self.compact, scorer=fuzz.ratio, limit=20, score_cutoff=50
-                ):
-                    if allowed is None or allowed[n]:
-                        found[n] = max(found.get(n, 0.0), sim / 100.0)
-        return sorted(found, key=lambda n: -found[n])
 
     def search(
         self,
@@ -209,24 +101,16 @@ class ScreeningIndex:
         allowed = self._allowed(lists)
         query = prepare(name, schema)
         ident = identifier_keys(identifiers)
-        best: dict[int, tuple[float, int, list[tuple[str, float, str]]]] = {}
         person = schema == Schema.PERSON
-        foreign = not is_latin(clean(name))
-        for n in self.candidates(query, allowed, max(CANDIDATES, limit * 4), foreign) if query else []:
-            score, explanation = best_similarity(query, self.forms[n], self.weights, person, (name, self.names[n]))
-            owner = int(self.owner[n])
-            if owner not in best or score > best[owner][0]:
-                best[owner] = (score, n, explanation)
-        for key in ident:
-            for owner in self.identifiers.get(key, []):
-                if owner not in best and (allowed is None or allowed[self._first_name(owner)]):
-                    n = self._first_name(owner)
-                    best[owner] = (0.0, n, [("name", 0.0, "name not compared: found by identifier")])
-        hits = []
-        reach = COUNTRY_AGREES + BIRTH_YEAR_AGREES  # the most country and birth date can add
-        for owner, (score, n, explanation) in best.items():
-            if score + reach < threshold and not ident:
-                continue  # nothing beyond the name could lift it over the threshold
+        found: dict[int, tuple[float, Hit]] = {}  # owner -> (final score, hit)
+        named: dict[int, float] = {}  # owner -> its best name score so far
+        floor = threshold
+
+        def consider(owner: int, n: int, score: float, explanation: list[tuple[str, float, str]]) -> None:
+            nonlocal floor
+            if owner in named and named[owner] >= score:
+                return
+            named[owner] = score
             entry = self.entries[owner]
             rows = explanation[:]
             rows += qualify(
@@ -236,8 +120,37 @@ class ScreeningIndex:
             raw = sum(c for _, c, _ in rows)
             if raw != final:
                 rows.append(("bounds", final - raw, "score held within [0, 1]"))
-            if final >= threshold and final > 0:
-                hits.append(Hit(entry.list_id, entry.entry_id, entry.name, self.names[n], final, rows, entry.schema))
+            hit = Hit(entry.list_id, entry.entry_id, entry.name, self.names[n], final, rows, entry.schema)
+            if owner not in found or final > found[owner][0]:
+                found[owner] = (final, hit)
+            if len(found) >= limit and final > floor:
+                floor = max(threshold, heapq.nlargest(limit, (f for f, _ in found.values()))[-1])
+
+        for key in ident:
+            for owner in self.identifiers.get(key, []):
+                n = self._first_name(owner)
+                if allowed is None or allowed[n]:
+                    consider(owner, n, 0.0, [("name", 0.0, "name not compared: found by identifier")])
+        spellings: list[tuple[str, tuple[NameForm, ...], float, list[tuple[str, float, str]]]] = []
+        if query:
+            spellings.append((name, query, 0.0, []))
+        bare, places = trailing_places(name, self.places)
+        if places and (bare_query := prepare(bare, schema)):
+            # "Nord Gold PLC, Moscow": the customer wrote where it is; read the name without it too.
+            row = ("query-place", _QUERY_PLACE, f"read without the place {', '.join(places)!r}")
+            spellings.append((bare, bare_query, _QUERY_PLACE, [row]))
+        for raw, forms, cost, rows in spellings:
+            need = threshold - REACH - cost - 2 * _SLACK  # less than this, a name cannot be a hit
+            bound = self.bounds.bound(forms, self.weights, person, need) + REACH + cost + _SLACK
+            if allowed is not None:
+                bound[~allowed] = -1.0
+            reachable = np.flatnonzero(bound >= threshold)
+            for n in reachable[np.argsort(-bound[reachable], kind="stable")].tolist():
+                if bound[n] < floor:
+                    break  # no name left can beat the hits found, or reach the threshold
+                score, explanation = best_similarity(forms, self.forms[n], self.weights, person, (raw, self.names[n]))
+                consider(int(self.owner[n]), n, score + cost, explanation + rows)
+        hits = [hit for final, hit in found.values() if final >= threshold and final > 0]
         hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
         return hits[:limit]
 

@@ -122,10 +122,25 @@ def _unglue_form(tokens: list[str]) -> list[str]:
     return tokens
 
 
+def _initials_of_forms(tokens: list[str]) -> set[int]:
+    """Positions of single letters in a run that spells a legal form ("b v" for B.V., "c v"): they
+    are initials, not a Roman numeral."""
+    out: set[int] = set()
+    start = 0
+    for end in range(len(tokens) + 1):
+        if end < len(tokens) and len(tokens[end]) == 1 and tokens[end].isalpha():
+            continue
+        if end - start > 1 and split_forms(("x", "".join(tokens[start:end])))[1]:
+            out.update(range(start, end))
+        start = end + 1
+    return out
+
+
 def _form(text: str, schema: Schema, loose: bool, foreign: bool) -> NameForm | None:
     tokens = numerals([deobfuscate(t) for t in text.split()[:MAX_TOKENS]])
     if schema != Schema.PERSON:
-        tokens = [ROMAN.get(t, t) if len(tokens) > 1 and i > 0 else t for i, t in enumerate(tokens)]
+        initials = _initials_of_forms(tokens) if schema == Schema.ORGANIZATION else set()
+        tokens = [t if i == 0 or i in initials else ROMAN.get(t, t) for i, t in enumerate(tokens)]
     forms: tuple[str, ...] = ()
     if schema == Schema.PERSON:
         kept = [t for t in tokens if t not in TITLES]

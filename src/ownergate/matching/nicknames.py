@@ -51,6 +51,11 @@ for _group in _GROUPS:
         _CANON.setdefault(_name, _names[0])
 
 
+def canonical(token: str) -> str | None:
+    """The first form of the given name ``token`` is a form of, if any."""
+    return _CANON.get(token)
+
+
 def same_given_name(a: str, b: str) -> bool:
     """True when two tokens are forms of one given name."""
     ca = _CANON.get(a)

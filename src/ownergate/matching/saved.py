@@ -10,14 +10,17 @@ it is simply not found, and a fresh one is built and saved. Nothing is pickled.
 What is saved, and how a loaded index reads it:
 
 - ``meta.json``: the key's parts, list ids, counts, the token frequency total (read at load);
-- ``owner.npy``, ``name_list.npy``, ``mass.npy``: one value per indexed name (memory-mapped);
-- ``keys.npy`` (uint64 digests, sorted), ``key_text`` + ``key_off.npy``, ``post_off.npy``,
-  ``post.npy``: the blocking keys, each lookup verified by the key's text, and their postings (mapped);
+- ``owner.npy``, ``name_list.npy``: one value per indexed name (memory-mapped);
+- ``bounds/``: the score bound's arrays (:class:`~ownergate.matching.bound.Bounds`), each a ``.npy``
+  (memory-mapped), its vocabulary, sound keys and skeletons as UTF-8 blobs (decoded at load), and its
+  spelling keys (``keys.npy``: uint64 digests, sorted; ``key_text`` + ``key_off.npy``,
+  ``post_off.npy``, ``post.npy``: each lookup verified by the key's text) with their vocabulary
+  postings (mapped); ``nicknames.json`` (read at load);
 - ``names`` + ``names_off.npy``: every indexed spelling, UTF-8 (mapped, decoded per name);
 - ``forms`` + ``forms_off.npy``: each name's prepared spellings as JSON (mapped, decoded per name);
-- ``compact``: each name's joined spelling, one a line, for the scan over other scripts (first use);
 - ``tokens`` + ``df.npy``: the vocabulary and each token's document frequency (read at load);
-- ``identifiers.json``: identifier key -> entries (first use);
+- ``identifiers.json``: identifier key -> entries (first use); ``places.json``: the places entries'
+  addresses name (read at load);
 - ``entries`` + ``entries_off.npy``: each entry as stored (data, raw, provenance), JSON (mapped,
   decoded per entry).
 
@@ -47,6 +50,7 @@ from typing import Any, overload
 import numpy as np
 import numpy.typing as npt
 
+from ownergate.matching.bound import Bounds, Joined
 from ownergate.matching.index import ScreeningIndex
 from ownergate.matching.names import NameForm
 from ownergate.matching.tokens import TokenWeights
@@ -55,7 +59,7 @@ from ownergate.sources.model import Entry
 log = logging.getLogger(__name__)
 
 #: The layout of a saved folder; a change makes every older folder unreadable by key.
-FORMAT = 1
+FORMAT = 2
 #: Saved indexes kept in one folder (the newest); older ones are removed after a save.
 KEEP = 3
 #: Libraries whose output a prepared name depends on.
@@ -111,17 +115,8 @@ def save(index: ScreeningIndex, folder: Path, key: str, snapshots: Sequence[tupl
     target = folder / key
     work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
     try:
-        keys = sorted(index.postings)
-        hashed = _hash_keys(keys)
-        order = np.argsort(hashed, kind="stable")
-        if len(np.unique(hashed)) != len(hashed):
-            raise ValueError("two blocking keys share a digest")
-        arrays = [index.postings[keys[i]] for i in order.tolist()]
-        post_off = np.zeros(len(arrays) + 1, dtype=np.int64)
-        np.cumsum([len(a) for a in arrays], out=post_off[1:])
-        key_text, key_off = _blob([keys[i] for i in order.tolist()])
         names, names_off = _blob(index.names)
-        tokens = sorted(index.vocabulary)
+        tokens = sorted(index.weights.tokens())
         rows = [
             json.dumps([*codec.encode(e)[:2], e.provenance.source_file, e.provenance.record, e.provenance.snapshot_id])
             for e in index.entries
@@ -131,23 +126,18 @@ def save(index: ScreeningIndex, folder: Path, key: str, snapshots: Sequence[tupl
         for name, array in (
             ("owner", index.owner),
             ("name_list", index.name_list),
-            ("mass", np.asarray(index.mass, dtype=np.float64)),
             ("forms_off", forms_off),
-            ("keys", hashed[order]),
-            ("key_off", key_off),
-            ("post_off", post_off),
-            ("post", np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)),
             ("names_off", names_off),
             ("df", np.asarray([index.weights.frequency(t) for t in tokens], dtype=np.int64)),
             ("entries_off", entries_off),
         ):
             np.save(work / f"{name}.npy", array, allow_pickle=False)
-        (work / "key_text").write_bytes(key_text)
         (work / "names").write_bytes(names)
         (work / "forms").write_bytes(forms)
         (work / "entries").write_bytes(entries)
-        (work / "compact").write_text("\n".join(index.compact), encoding="utf-8")
         (work / "tokens").write_text("\n".join(tokens), encoding="utf-8")
+        (work / "places.json").write_text(json.dumps(sorted(index.places)), encoding="utf-8")
+        _save_bounds(index.bounds, work / "bounds")
         (work / "identifiers.json").write_text(json.dumps(dict(index.identifiers)), encoding="utf-8")
         meta = {
             "format": FORMAT,
@@ -155,6 +145,7 @@ def save(index: ScreeningIndex, folder: Path, key: str, snapshots: Sequence[tupl
             "snapshots": [list(s) for s in snapshots],
             "list_ids": index.list_ids,
             "names": len(index.names),
+            "size": index.bounds.size,
             "entries": len(index.entries),
             "total": index.weights.total,
         }
@@ -296,6 +287,77 @@ class _Postings:
         return iter(self._text)
 
 
+#: The score bound's numeric arrays, saved one ``.npy`` each.
+_BOUND_ARRAYS = (
+    "top", "against", "against_words", "repeats", "name_ptr", "name_ids", "word_ids", "word_ptr", "first",
+    "masks", "lengths", "second", "third", "word_weight", "key_lengths", "skeleton_lengths",
+)  # fmt: skip
+_JOINED = ("joined", "sounds", "skeletons")
+_JOINED_ARRAYS = ("names", "lengths", "bags", "coarse")
+
+
+def _save_bounds(bounds: Bounds, folder: Path) -> None:
+    folder.mkdir()
+    for name in _BOUND_ARRAYS:
+        np.save(folder / f"{name}.npy", np.asarray(getattr(bounds, name)), allow_pickle=False)
+    for part in _JOINED:
+        joined = getattr(bounds, part)
+        for name in _JOINED_ARRAYS:
+            np.save(folder / f"{part}_{name}.npy", getattr(joined, name), allow_pickle=False)
+    for name, texts in (("words", bounds.words), ("keys_of", bounds.keys), ("skeletons_of", bounds.skeletons_of)):
+        blob, offsets = _blob(texts)
+        (folder / name).write_bytes(blob)
+        np.save(folder / f"{name}_off.npy", offsets, allow_pickle=False)
+    keys = sorted(bounds.postings)
+    hashed = _hash_keys(keys)
+    order = np.argsort(hashed, kind="stable")
+    if len(np.unique(hashed)) != len(hashed):
+        raise ValueError("two spelling keys share a digest")
+    arrays = [bounds.postings[keys[i]] for i in order.tolist()]
+    post_off = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=post_off[1:])
+    key_text, key_off = _blob([keys[i] for i in order.tolist()])
+    np.save(folder / "keys.npy", hashed[order], allow_pickle=False)
+    np.save(folder / "key_off.npy", key_off, allow_pickle=False)
+    np.save(folder / "post_off.npy", post_off, allow_pickle=False)
+    np.save(folder / "post.npy", np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32), allow_pickle=False)
+    (folder / "key_text").write_bytes(key_text)
+    nicknames = {k: v.tolist() for k, v in bounds.nicknames.items()}
+    (folder / "nicknames.json").write_text(json.dumps(nicknames), encoding="utf-8")
+
+
+def _texts(folder: Path, name: str) -> list[str]:
+    return _Strings(_mapped(folder / name), _load(folder, f"{name}_off"))[:]
+
+
+def _load_bounds(folder: Path, size: int) -> Bounds:
+    """A :class:`Bounds` as saved: arrays mapped, the vocabulary's texts decoded."""
+    bounds = Bounds.__new__(Bounds)
+    bounds.size = size
+    for name in _BOUND_ARRAYS:
+        setattr(bounds, name, _load(folder, name))
+    for part in _JOINED:
+        joined = Joined.__new__(Joined)
+        for name in _JOINED_ARRAYS:
+            setattr(joined, name, _load(folder, f"{part}_{name}"))
+        setattr(bounds, part, joined)
+    words = _texts(folder, "words")
+    bounds.words = words
+    bounds.vocab = {w: i for i, w in enumerate(words)}
+    bounds.keys = _texts(folder, "keys_of")
+    bounds.skeletons_of = _texts(folder, "skeletons_of")
+    bounds.word_array = np.asarray(words, dtype=object)
+    bounds.key_array = np.asarray(bounds.keys, dtype=object)
+    bounds.skeleton_array = np.asarray(bounds.skeletons_of, dtype=object)
+    bounds.postings = _Postings(folder)  # type: ignore[assignment]
+    nicknames = json.loads((folder / "nicknames.json").read_text(encoding="utf-8"))
+    bounds.nicknames = {k: np.asarray(v, dtype=np.int32) for k, v in nicknames.items()}
+    bounds._related = {}
+    if len(words) != len(bounds.first) or len(bounds.top) != size:
+        raise ValueError(f"{folder}: saved score bound is incomplete")
+    return bounds
+
+
 def _mapped(path: Path) -> npt.NDArray[np.uint8]:
     """A file's bytes, memory-mapped (an empty file, which cannot be mapped, as an empty array)."""
     if path.stat().st_size == 0:
@@ -319,7 +381,6 @@ class SavedIndex(ScreeningIndex):
         self.list_ids = list(meta["list_ids"])
         self.owner = _load(folder, "owner")
         self.name_list = _load(folder, "name_list")
-        self.mass = _load(folder, "mass")
         names = _Strings(_mapped(folder / "names"), _load(folder, "names_off"))
         self.names = names  # type: ignore[assignment]
         self.forms = _Forms(  # type: ignore[assignment]
@@ -328,23 +389,21 @@ class SavedIndex(ScreeningIndex):
         self.entries = _Entries(  # type: ignore[assignment]
             _Strings(_mapped(folder / "entries"), _load(folder, "entries_off"))
         )
-        self.postings = _Postings(folder)  # type: ignore[assignment]
         tokens = (folder / "tokens").read_text(encoding="utf-8").split("\n")
         tokens = [t for t in tokens if t]
         df = _load(folder, "df")
         self.weights = TokenWeights(Counter(dict(zip(tokens, df.tolist(), strict=True))), int(meta["total"]))
-        self.vocabulary = set(tokens)
-        self._keys = {}
+        self.places = set(json.loads((folder / "places.json").read_text(encoding="utf-8")))
+        self.bounds = _load_bounds(folder / "bounds", int(meta["size"]))
         # Mapped now, decoded at first use: a newer save may remove this folder meanwhile.
-        self._compact = _mapped(folder / "compact")
         self._identifiers = _mapped(folder / "identifiers.json")
-        if len(self.names) != meta["names"] or len(self.entries) != meta["entries"] or len(self.owner) != len(names):
+        if (
+            len(self.names) != meta["names"]
+            or len(self.entries) != meta["entries"]
+            or len(self.owner) != len(names)
+            or self.bounds.size != len(names)
+        ):
             raise ValueError(f"{folder}: saved index is incomplete")
-
-    @cached_property
-    def compact(self) -> list[str]:  # type: ignore[override]
-        text = self._compact.tobytes().decode("utf-8")
-        return text.split("\n") if text else []
 
     @cached_property
     def identifiers(self) -> dict[str, list[int]]:  # type: ignore[override]

@@ -18,7 +18,7 @@ from ownergate.matching.names import NameForm, prepare
 from ownergate.matching.nicknames import same_given_name
 from ownergate.matching.orgforms import compare_forms
 from ownergate.matching.scripts import person_gate, script_of
-from ownergate.matching.tokens import GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, skeleton
+from ownergate.matching.tokens import GENERIC, GENERIC_WEIGHT, PLACES, STOPWORDS, TokenWeights, related, skeleton
 from ownergate.matching.transliterate import has_han, has_hangul, has_kana
 from ownergate.sources.model import Schema
 
@@ -34,18 +34,19 @@ _PREFIX = 0.8  # "Ben" for "Benjamin"
 _NICKNAME = 0.9  # "Bibi" for "Benjamin"
 _CONSONANTS = 0.9  # same consonants, read from Arabic or Hebrew script
 _EXTRA_TOKEN_FACTOR = 0.25  # an unmatched token on the longer side of a person's name counts this much against
-_EXTRA_ORG_TOKEN_FACTOR = 0.8  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
+_EXTRA_ORG_TOKEN_FACTOR = 1.0  # ... and of an organisation's name (a qualifier: "Mexico", "II", "Trust")
 _CREDIT_FLOOR = 0.5  # token pairs less alike than this earn nothing
 _PERSON_CREDIT_FLOOR = 0.5  # ... in people's names, whose spellings vary more
 _PATRONYM_FLIP = 0.3  # "Salman bin Muhammad" is the son of "Muhammad bin Salman"
 FLIPPED = "; father and son names swapped around bin/ibn"
 PATRONYMIC = frozenset(("bin", "ben", "ibn", "bint", "ould", "ult", "oglu", "kyzy", "uulu"))
 _CONFLICT_FACTOR = 3.5  # a token replaced by a different one counts this much against
-_FORM_DIFFERS = -0.12
+_FORM_DIFFERS = -0.18
 _ONE_WORD_FACTOR = 0.8
 _GENERIC_ONLY_FACTOR = 0.7
 _LOOSE_ORG_FLOOR = 0.8  # the least an organisation's unmatched word (not a number) weighs against
 _QUERY_EXTRA = 2.5  # ... and counts this many times over
+_FIRST_LETTER = 0.74  # the most an organisation's word differing only in its first letter earns
 _PAIR_MIN = 0.6  # less alike than this, two aligned words are a replaced word (a conflict)
 
 
@@ -54,13 +55,17 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
     """How alike two tokens are, in [0, 1], given their sound keys (cached: list tokens repeat)."""
     if a == b:
         return 1.0
-    sim = OSA.normalized_similarity(a, b)
-    if min(len(a), len(b)) > 3:  # sound keys of very short tokens collide too easily
-        sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * _SOUND_ALIKE
-        sim = max(sim, sound)
-    if loose and len(a) > 1 and len(b) > 1:
-        sa, sb = skeleton(a), skeleton(b)
-        sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
+    sim = 0.0
+    if related(a, ka, b, kb):  # spellings the index can find from each other (see tokens.related)
+        sim = OSA.normalized_similarity(a, b)
+        if min(len(a), len(b)) > 3:  # sound keys of very short tokens collide too easily
+            sound = _SOUND_ALIKE if ka == kb else OSA.normalized_similarity(ka, kb) * _SOUND_ALIKE
+            sim = max(sim, sound)
+        if loose and len(a) > 1 and len(b) > 1:
+            sa, sb = skeleton(a), skeleton(b)
+            sim = max(sim, OSA.normalized_similarity(sa, sb) * _CONSONANTS)
+    if not person and len(a) == len(b) and a[0] != b[0] and a[1:] == b[1:] and ka != kb:
+        sim = min(sim, _FIRST_LETTER)  # "Mobility" is not "Nobility": a typo seldom hits the first letter
     if person and same_given_name(a, b):
         sim = max(sim, _NICKNAME)
     short, long = (a, b) if len(a) < len(b) else (b, a)
@@ -74,6 +79,14 @@ def token_similarity(a: str, ka: str, b: str, kb: str, person: bool, loose: bool
     if short.isdigit() != long.isdigit() or (short.isdigit() and short != long):
         return 0.0
     return sim
+
+
+def _shortened(a: str, b: str) -> bool:
+    """Whether one word is the other cut short or abbreviated ("Tram" / "Transmorflot"), not merely
+    misspelled: a pair that tells nothing by itself."""
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    spelled = OSA.normalized_similarity(a, b) >= 0.8  # a letter or two more: a typo
+    return not spelled and (long.startswith(short) or is_abbreviation(short, long))
 
 
 def credit(sim: float, person: bool = False) -> float:
@@ -106,7 +119,7 @@ def align(a: NameForm, b: NameForm, person: bool) -> list[tuple[int, int, float]
     return out
 
 
-def _loose_weight(weight: float, token: str, person: bool, query: bool) -> float:
+def loose_weight(weight: float, token: str, person: bool, query: bool) -> float:
     """What a word without a partner weighs against the match. A place qualifies a branch
     ("Deutsche Bank (Schweiz)") and weighs no more than a generic word. In the query's organisation
     name even a common word ("Shipping" in "North Star Shipping" vs "North Star") names another
@@ -140,8 +153,8 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     matched_b = {j for _, j, _ in pairs}
     # A query read from another script has words its translation added ("science and technology").
     query = not a.foreign
-    loose_a = sum(_loose_weight(w, a.tokens[i], person, query) for i, w in enumerate(wa) if i not in matched_a)
-    loose_b = sum(_loose_weight(w, b.tokens[j], person, False) for j, w in enumerate(wb) if j not in matched_b)
+    loose_a = sum(loose_weight(w, a.tokens[i], person, query) for i, w in enumerate(wa) if i not in matched_a)
+    loose_b = sum(loose_weight(w, b.tokens[j], person, False) for j, w in enumerate(wb) if j not in matched_b)
     # Unmatched weight on both sides is a replaced word (a conflict); the rest is an extra word.
     # Numbers (a series, a vintage: "Fund IV", "Trust 2004-1") never count as a conflict, only as extra.
     digits_a = sum(w for i, w in enumerate(wa) if i not in matched_a and a.tokens[i].isdigit())
@@ -158,12 +171,23 @@ def token_score(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -
     ]
     detail = words + (f"; unmatched: {' '.join(unmatched)}" if unmatched else "")
     score = earned / total
-    telling = [(i, j) for i, j, s in pairs if s >= 0.8 and max(wa[i], wb[j]) >= 0.5]
+    # A telling pair: alike, and a rare word on one side; a generic word near another ("Service" /
+    # "Aservice") tells nothing unless it is the same word.
+    telling = [
+        (i, j)
+        for i, j, s in pairs
+        if s >= 0.8
+        and max(wa[i], wb[j]) >= 0.5
+        and (a.tokens[i] == b.tokens[j] or not {a.tokens[i], b.tokens[j]} & GENERIC)
+        and not _shortened(a.tokens[i], b.tokens[j])
+    ]
     series = len(pairs) > 1  # a number beside several shared words is a series: "Capital Trust 1" / "2"
-    if not telling and len(pairs) == 1 and set(a.tokens) != set(b.tokens):
-        # One generic word shared ("Technology" in "Tech srl" and "Technology 5"): never a match by itself.
+    numbers = sum(a.tokens[i].isdigit() for i, _, _ in pairs)
+    if not telling and 0 < len(pairs) - numbers <= 1 and set(a.tokens) != set(b.tokens):
+        # One generic word shared, numbers aside ("Technology" in "Tech srl" and "Technology 5", "A One
+        # Industries" and "Indus 1"): never a match by itself.
         score *= _GENERIC_ONLY_FACTOR
-        detail += "; only a generic word shared"
+        detail += "; only generic words shared"
     elif (
         not person
         and len(telling) == 1
@@ -210,11 +234,22 @@ def compact_score(a: NameForm, b: NameForm) -> float:
     return best
 
 
+def _run_together(a: NameForm, b: NameForm) -> bool:
+    """Whether the names could be one spelling with words run together or split: they have unlike
+    word counts, and a word of the one with fewer is not written as such in the other ("Jongun" /
+    "Jong Un"). When every word of it is in the other, the other only has more words
+    ("Energy Technology" / "SZ Energy Technology"): the word scores say so."""
+    if len(a.tokens) == len(b.tokens):
+        return False
+    fewer, more = (a, b) if len(a.tokens) < len(b.tokens) else (b, a)
+    return not set(fewer.tokens) <= set(more.tokens)
+
+
 def form_similarity(a: NameForm, b: NameForm, weights: TokenWeights, person: bool) -> tuple[float, Explanation]:
     """The similarity of two spellings, and its parts."""
     score, detail = token_score(a, b, weights, person)
     explanation: Explanation = [("name", score, f"'{a.text}' vs '{b.text}': {detail}")]
-    compact = compact_score(a, b) if len(a.tokens) != len(b.tokens) else 0.0
+    compact = compact_score(a, b) if _run_together(a, b) else 0.0
     if compact >= 0.9 and compact * 0.97 > score and FLIPPED not in detail:
         explanation.append(("joined-spelling", compact * 0.97 - score, f"written together {compact:.2f} alike"))
         score = compact * 0.97
@@ -238,6 +273,8 @@ def syllable_similarity(a: str, b: str) -> float | None:
     One sign is one syllable there, and homophones abound: 石 and 市 both read "shi", so the Latin
     spellings agree while the names differ. None unless both names are written that way.
     """
+    if a.isascii() or b.isascii():
+        return None
     sa, sb = _syllables(a), _syllables(b)
     if not sa or not sb or len(sa) * 2 < len(a.replace(" ", "")) or len(sb) * 2 < len(b.replace(" ", "")):
         return None

@@ -155,6 +155,10 @@ class TokenWeights:
     def frequency(self, token: str) -> int:
         return self._df.get(token, 0)
 
+    def tokens(self) -> list[str]:
+        """Every token counted."""
+        return list(self._df)
+
     def weight(self, token: str) -> float:
         cached = self._cache.get(token)
         if cached is None:
@@ -207,3 +211,32 @@ def skeleton(token: str) -> str:
     head = "" if key[:1] in ("a", "e", "i", "o", "u", "y") else key[:1]
     stripped = (head + _VOWELS.sub("", key[1:])) or key[:1]
     return stripped.replace("b", "p").replace("d", "t").replace("g", "k").replace("v", "f")
+
+
+def _trigrams(text: str, family: str) -> list[str]:
+    padded = f"_{text}_"
+    return [f"{family}{padded[i : i + 3]}" for i in range(len(padded) - 2)]
+
+
+#: Tokens this short or shorter are also keyed by deletion: "abc" and "axc" share no trigram.
+SHORT_TOKEN = 6
+
+
+@lru_cache(maxsize=1 << 18)
+def spelling_keys(token: str, key: str) -> frozenset[str]:
+    """The keys by which the index finds a token's other spellings: character trigrams of the token,
+    of its sound key and of its consonant skeleton, the sound key and skeleton themselves, and for
+    short tokens every one-letter deletion. A token and its typo share one: trigrams do when both have
+    five letters or more (one edit spoils at most four of them), deletions when they are shorter."""
+    skel = skeleton(token)
+    keys = [f"k:{key}", f"s:{skel}", *_trigrams(token, "g:"), *_trigrams(key, "h:"), *_trigrams(skel, "c:")]
+    if len(token) <= SHORT_TOKEN:
+        keys += [f"d:{token}", *(f"d:{token[:i]}{token[i + 1 :]}" for i in range(len(token)))]
+    return frozenset(keys)
+
+
+def related(a: str, ka: str, b: str, kb: str) -> bool:
+    """Whether two tokens share a spelling key (:func:`spelling_keys`). Spelling similarity
+    (:func:`~ownergate.matching.score.token_similarity`) counts only between related tokens, so the
+    index can bound the score of every name it does not compare in full (``index.py``)."""
+    return a == b or not spelling_keys(a, ka).isdisjoint(spelling_keys(b, kb))

@@ -17,6 +17,7 @@ from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
 from ownergate.sources.ofac_remarks import IDENTIFIER_LABELS
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import (
     UniqueIds,
     clean,
@@ -146,7 +147,7 @@ class CslSource(ListSource):
             if code and Country(code, CountryRole.ADDRESS) not in countries:
                 countries.append(Country(code, CountryRole.ADDRESS))
         raw = {k: v for k, v in record.items() if v not in ("", None, [])}
-        return Entry(
+        entry = Entry(
             list_id=list_id or list_for(source),
             entry_id=unique(entry_id),
             schema=schema,
@@ -161,3 +162,4 @@ class CslSource(ListSource):
             birth_dates=list(record["dates_of_birth"]),
             raw=raw,
         )
+        return add_published_names(entry)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Country, CountryRole, Entry, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import (
     UniqueIds,
     clean,
@@ -47,7 +48,7 @@ class DplSource(ListSource):
                 p for p in (clean(row[c]) for c in ("Street_Address", "City", "State", "Postal_Code", "Country")) if p
             )
             code = country_code(clean(row["Country"])) if clean(row["Country"]) else None
-            yield Entry(
+            entry = Entry(
                 list_id=list_id or "us-bis-dpl",
                 entry_id=entry_id,
                 schema=Schema.ORGANIZATION if looks_like_organization(name) else Schema.PERSON,
@@ -59,3 +60,4 @@ class DplSource(ListSource):
                 listed_on=parse_date(row["Effective_Date"]),
                 raw=row,
             )
+            yield add_published_names(entry)

@@ -15,6 +15,7 @@ from pathlib import Path
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import (
     UniqueIds,
     clean,
@@ -116,7 +117,7 @@ class EuCsvSource(ListSource):
                             entry.countries.append(Country(code, role))
                 for column, kind in _CSV_IDS.items():
                     entry.identifiers += [Identifier(kind, v) for v in split(row.get(column))]
-                yield entry
+                yield add_published_names(entry)
 
 
 class EuXmlSource(ListSource):
@@ -174,4 +175,4 @@ class EuXmlSource(ListSource):
                         Identifier(ident.get("identificationTypeCode") or "other", clean(ident.get("number")),
                                    code if len(code) == 2 and code != "00" else None)
                     )  # fmt: skip
-            yield entry
+            yield add_published_names(entry)

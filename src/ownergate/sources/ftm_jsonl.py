@@ -17,6 +17,7 @@ from typing import Any
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import country_code, parse_date, read_text, script_of
 
 # OpenSanctions dataset name -> ownergate list id.
@@ -109,4 +110,4 @@ class FtmJsonlSource(ListSource):
                     code = country_code(value)
                     if code and Country(code, role) not in entry.countries:
                         entry.countries.append(Country(code, role))
-            yield entry
+            yield add_published_names(entry)

@@ -50,6 +50,9 @@ class Alias:
     name: str
     kind: AliasKind = AliasKind.AKA
     script: str | None = None  # ISO 15924 code such as "Hani", "Cyrl", "Arab" when not Latin
+    # For a name read out of a published name (sources/qualifiers.py): what was taken off it
+    # ("place: Chengdu, Sichuan", "short name: AETC", "parent organization: ..."). None otherwise.
+    qualifier: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -103,7 +106,11 @@ class Entry:
             "entry_id": self.entry_id,
             "schema": self.schema,
             "name": self.name,
-            "aliases": [{"name": a.name, "kind": a.kind, "script": a.script} for a in self.aliases],
+            "aliases": [
+                {"name": a.name, "kind": a.kind, "script": a.script}
+                | ({"qualifier": a.qualifier} if a.qualifier is not None else {})
+                for a in self.aliases
+            ],
             "countries": [{"code": c.code, "role": c.role} for c in self.countries],
             "addresses": list(self.addresses),
             "identifiers": [{"kind": i.kind, "value": i.value, "country": i.country} for i in self.identifiers],

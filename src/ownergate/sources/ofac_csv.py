@@ -18,6 +18,7 @@ from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Provenance, Schema
 from ownergate.sources.ofac_remarks import parse_remarks
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import clean, country_code, csv_rows, read_text, schema_of, script_of
 
 SDN_COLUMNS = (
@@ -185,4 +186,4 @@ class OfacCsvSource(ListSource):
         if comments:
             raw["comments"] = [c["Remarks_Extended"] for c in comments]
         entry.raw = raw
-        return entry
+        return add_published_names(entry)

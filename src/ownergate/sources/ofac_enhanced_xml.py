@@ -18,6 +18,7 @@ from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance
 from ownergate.sources.ofac_remarks import IDENTIFIER_LABELS, iso_partial_date
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import country_code, parse_date, read_bytes, read_zip_member, schema_of, script_of
 from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml, text
 
@@ -160,7 +161,7 @@ class OfacEnhancedXmlSource(ListSource):
             for r in node.findall("relationships/relationship")
             if text(r, "type") == "Owned or Controlled By" and text(r, "relatedEntity")
         ]
-        return entry
+        return add_published_names(entry)
 
 
 def relationships(path: Path) -> Iterator[tuple[str, str, str, str]]:

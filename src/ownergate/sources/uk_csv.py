@@ -15,6 +15,7 @@ from pathlib import Path
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import clean, country_code, csv_records, parse_date, read_text, schema_of, script_of, split
 
 _URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"
@@ -86,7 +87,7 @@ class UkSplitSource(ListSource):
                 if identifier.value and identifier not in entry.identifiers:
                     entry.identifiers.append(identifier)
             entry.raw = {**row, **{k: v.get(uid, []) for k, v in joined.items()}}
-            yield entry
+            yield add_published_names(entry)
 
 
 def _col(row: dict[str, str], *names: str) -> str:
@@ -165,4 +166,4 @@ class UkCsvSource(ListSource):
                                  ("Website", "website"), ("Email address", "email")):  # fmt: skip
             entry.identifiers += [Identifier(kind_name, v) for v in split(_col(first, label))]
         entry.parents = split(_col(first, "Parent company"))
-        return entry
+        return add_published_names(entry)

@@ -10,6 +10,7 @@ from xml.etree.ElementTree import Element
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import UniqueIds, country_code, parse_date, read_bytes, script_of
 from ownergate.sources.xmlsafe import date_in_head, flatten, parse_xml, text, texts
 
@@ -91,4 +92,4 @@ class UnXmlSource(ListSource):
                 doc_kind = _DOCUMENT_KINDS.get(text(document, "TYPE_OF_DOCUMENT").lower(), "document")
                 issuer = text(document, "ISSUING_COUNTRY") or text(document, "COUNTRY_OF_ISSUE")
                 entry.identifiers.append(Identifier(doc_kind, number, country_code(issuer) if issuer else None))
-        return entry
+        return add_published_names(entry)

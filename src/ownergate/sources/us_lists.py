@@ -15,6 +15,7 @@ from pathlib import Path
 from ownergate.errors import SourceFormatError
 from ownergate.sources.base import ListInfo, ListSource
 from ownergate.sources.model import Alias, AliasKind, Country, CountryRole, Entry, Identifier, Provenance, Schema
+from ownergate.sources.qualifiers import add_published_names
 from ownergate.sources.text import (
     UniqueIds,
     clean,
@@ -97,7 +98,7 @@ class UsListsSource(ListSource):
             entry.entry_id = unique(slug(entry.name))
             entry.provenance = Provenance(path.name, f"line {line}")
             entry.raw = {k: v for k, v in row.items() if v}
-            yield entry
+            yield add_published_names(entry)
 
     @staticmethod
     def _entry(target: str, row: dict[str, str]) -> Entry | None:
