@@ -100,7 +100,7 @@ def test_an_unreadable_saved_index_is_rebuilt(sqlite_store: Store, testdata: Pat
     home = index_home_of(sqlite_store)
     assert home is not None
     (folder,) = [p for p in home.iterdir() if not p.name.startswith(".")]
-    post = folder / "post.npy"
+    post = folder / "bounds" / "post.npy"
     post.write_bytes(post.read_bytes()[:100])  # truncated
     _forget()
     index = index_for_store(sqlite_store)

@@ -123,3 +123,7 @@ class Entry:
     def content_hash(self) -> str:
         blob = json.dumps(self.content(), sort_keys=True, ensure_ascii=False, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def all_names(self) -> list[str]:
+        """The name and every alias, as published."""
+        return [self.name, *(a.name for a in self.aliases)]
