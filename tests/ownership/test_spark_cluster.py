@@ -140,10 +140,6 @@ def ownergate(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
 
 
 RANDOM = [random_case(s) for s in range(4)]
-BIS_CASE = (
-    ["x+us-bis-entity;us-ofac-sdn", "us:US", "de:DE", "u:?", "v:?"],
-    [("x", "us", 1.0), ("us", "de", 1.0), ("x", "u", 0.6), ("x", "v", 0.3)],
-)
 
 
 @pytest.mark.parametrize(
@@ -155,18 +151,10 @@ BIS_CASE = (
             ["possible because: restricted owners may hold", "country unknown: no headquarters"],
             id="anthropic-review-tier-unknown-country",
         ),
-        pytest.param(
-            CASES + RANDOM, ["--policy", "ofac"], ["control of unknown size", "a share given as a range"], id="ofac"
-        ),
+        # The per-owner path (uk) beside the aggregated one above. Every other rule (ofac, lookthrough,
+        # the BIS exemption) runs the same joins; test_spark.py compares each, evidence included, with
+        # the array engine on a local Spark. Each run here starts a driver JVM (about a minute).
         pytest.param(CASES + RANDOM, ["--policy", "uk"], ["(restricted through its owners)"], id="uk"),
-        # random cycles take dozens of look-through rounds: the named cases (a cycle among them) only
-        pytest.param(CASES, ["--policy", "lookthrough"], ["restricted under lookthrough"], id="lookthrough"),
-        pytest.param(
-            [*CASES, BIS_CASE],
-            ["--policy", "bis", "--as-of", "2025-10-01"],
-            ["cannot be shown to be outside the rule"],
-            id="bis-exemption",
-        ),
     ],
 )
 def test_cluster_gives_the_array_engines_output(
