@@ -44,6 +44,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, overload
 
@@ -327,7 +328,10 @@ def _save_bounds(bounds: Bounds, folder: Path) -> None:
 
 
 def _texts(folder: Path, name: str) -> list[str]:
-    return _Strings(_mapped(folder / name), _load(folder, f"{name}_off"))[:]
+    """A whole blob of texts decoded at once (read, not mapped: every text is needed)."""
+    raw = (folder / name).read_bytes()
+    offsets = np.load(folder / f"{name}_off.npy", allow_pickle=False).tolist()
+    return [raw[a:b].decode("utf-8") for a, b in pairwise(offsets)]
 
 
 def _load_bounds(folder: Path, size: int) -> Bounds:
