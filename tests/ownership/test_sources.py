@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -315,3 +316,17 @@ def test_ftm_public_body_is_a_state(sqlite_store: Store, tmp_path: Path) -> None
     res = resolve(load_graph(sqlite_store), "ofac")
     assert res.status_of("es-co") is Status.RESTRICTED  # the Government of Venezuela is blocked
     assert "blocked government" in res.evidence("es-co").describe()
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("owner_id,owned_id,share", "edges file (X.csv), the header lacks the columns share_min, share_max (an exact"),
+        ("id,name,hq", "entities file (E.csv), the header lacks the columns hq_country, incorporation_country, lists"),
+    ],
+)  # fmt: skip
+def test_a_csv_short_of_columns_names_them(tmp_path: Path, header: str, says: str) -> None:
+    path = tmp_path / "ownership.csv"
+    path.write_text(header.strip() + "\nA,B,1\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=re.escape(says)):
+        detect(path)

@@ -34,6 +34,21 @@ def _csv_header(path: Path) -> list[str]:
         raise
 
 
+def _near_edges_csv(path: Path, header: set[str]) -> None:
+    """A CSV that looks like E.csv or X.csv but lacks some of their columns: say which."""
+    for kind, columns in (
+        ("an entities file (E.csv)", edges_csv.ENTITY_COLUMNS),
+        ("an edges file (X.csv)", edges_csv.EDGE_COLUMNS),
+    ):
+        present = header & set(columns)
+        if len(present) >= 2:
+            missing = [c for c in columns if c not in header]
+            hint = " (an exact share goes in both share_min and share_max)" if "share_min" in missing else ""
+            raise SourceFormatError(
+                str(path), None, f"read as {kind}, the header lacks the columns {', '.join(missing)}{hint}"
+            )
+
+
 def detect(path: Path) -> str:
     """The format of ``path``, from its extension and its header or first record."""
     if not path.is_file():
@@ -47,6 +62,7 @@ def detect(path: Path) -> str:
             return "ofac-relationships"
         if {"child_name", "parent_name"} <= header:
             return "dod-1260h-parents"
+        _near_edges_csv(path, header)
     elif suffix == ".xml":
         with path.open("rb") as fh:
             head = fh.read(4096)
