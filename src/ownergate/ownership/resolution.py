@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -131,12 +131,25 @@ def run(view: View, w: FloatArray, seeds: BoolArray, rule: Rule) -> Fixpoint:
     return lookthrough(view, w, seeds, rule)
 
 
+#: How a rule in force gets its two fixpoints: (view, w_lo, w_hi, seeds, possible seeds, rule) to
+#: (lower, upper). On arrays here by default; the Spark backend passes its own.
+Fixpoints = Callable[[View, FloatArray, FloatArray, BoolArray, BoolArray, Rule], tuple[Fixpoint, Fixpoint]]
+
+
+def on_arrays(
+    view: View, w_lo: FloatArray, w_hi: FloatArray, seeds: BoolArray, possible: BoolArray, rule: Rule
+) -> tuple[Fixpoint, Fixpoint]:
+    """The lower fixpoint from the seeds at the lowest weights, the upper from every possible seed too."""
+    return run(view, w_lo, seeds, rule), run(view, w_hi, seeds | possible, rule)
+
+
 def resolve(
     graph: OwnershipGraph,
     rule: str | Rule,
     seeds: npt.ArrayLike | None = None,
     as_of: date | None = None,
     maybe: npt.ArrayLike | None = None,
+    fixpoints: Fixpoints = on_arrays,
 ) -> Resolution:
     """Resolve every node of ``graph`` under ``rule``.
 
@@ -158,8 +171,7 @@ def resolve(
         lower = fixpoint.seed_only(graph.n, mask)
         upper = fixpoint.seed_only(graph.n, mask | possible) if possible.any() else lower
     else:
-        lower = run(view, w_lo, mask, r)
-        upper = run(view, w_hi, mask | possible, r)
+        lower, upper = fixpoints(view, w_lo, w_hi, mask, possible, r)
     return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force, possible)
 
 

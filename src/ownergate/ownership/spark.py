@@ -25,17 +25,16 @@ from __future__ import annotations
 import re
 import socket
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from ownergate.errors import ConfigError
-from ownergate.ownership import fixpoint
 from ownergate.ownership.fixpoint import Fixpoint
-from ownergate.ownership.graph import BoolArray, OwnershipGraph
-from ownergate.ownership.rules import TOLERANCE, Method, Rule, get_rule
+from ownergate.ownership.graph import BoolArray, FloatArray, OwnershipGraph, View
+from ownergate.ownership.rules import TOLERANCE, Method, Rule
 
 if TYPE_CHECKING:
     from ownergate.ownership.resolution import Resolution
@@ -261,39 +260,30 @@ def resolve_on_spark(
 ) -> Resolution:
     """Resolve ``graph`` on Spark (the session given, else one on ``master``, stopped after): the same
     :class:`Resolution` as :func:`~ownergate.ownership.resolution.resolve`, evidence included."""
-    from ownergate.ownership.resolution import Resolution, _seed_masks
+    from ownergate.ownership.resolution import resolve
 
-    r = get_rule(rule)
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    day = as_of or datetime.now(UTC).date()
-    view = graph.view(r.kinds, day)
-    mask, maybe = _seed_masks(graph, r, seeds, day)
-    joint = r.joint(graph)
-    w_lo, w_hi = fixpoint.weights(view, r, False, joint), fixpoint.weights(view, r, True, joint)
-    in_force = r.in_force(day)
-    if not in_force:
-        lower = fixpoint.seed_only(graph.n, mask)
-        upper = fixpoint.seed_only(graph.n, mask | maybe) if maybe.any() else lower
-        return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force, maybe)
-    own = spark is None
-    spark = spark or session(master)
-    try:
-        edges = _frame(
-            spark,
-            {"src": view.src.astype(np.int64), "dst": view.dst.astype(np.int64), "w_lo": w_lo, "w_hi": w_hi},
-            "src long, dst long, w_lo double, w_hi double",
-        ).localCheckpoint()
-        seed_df = _frame(spark, {"node": np.flatnonzero(mask).astype(np.int64)}, "node long")
-        hi_df = _frame(spark, {"node": np.flatnonzero(mask | maybe).astype(np.int64)}, "node long")
-        step = {Method.AGGREGATE: _aggregate, Method.PER_OWNER: _per_owner, Method.LOOKTHROUGH: _lookthrough}[r.method]
-        per_owner = r.method is Method.PER_OWNER
-        lower = _collect(graph.n, *step(edges, seed_df, "w_lo", r), mask, per_owner)
-        upper = _collect(graph.n, *step(edges, hi_df, "w_hi", r), mask | maybe, per_owner)
-    finally:
-        if own:
-            spark.stop()
-    return Resolution(graph, r, day, view, mask, w_lo, w_hi, lower, upper, in_force, maybe)
+    def on_spark(
+        view: View, w_lo: FloatArray, w_hi: FloatArray, mask: BoolArray, maybe: BoolArray, r: Rule
+    ) -> tuple[Fixpoint, Fixpoint]:
+        active = spark or session(master)
+        try:
+            edges = _frame(
+                active,
+                {"src": view.src.astype(np.int64), "dst": view.dst.astype(np.int64), "w_lo": w_lo, "w_hi": w_hi},
+                "src long, dst long, w_lo double, w_hi double",
+            ).localCheckpoint()
+            seed_df = _frame(active, {"node": np.flatnonzero(mask).astype(np.int64)}, "node long")
+            hi_df = _frame(active, {"node": np.flatnonzero(mask | maybe).astype(np.int64)}, "node long")
+            step = {Method.AGGREGATE: _aggregate, Method.PER_OWNER: _per_owner, Method.LOOKTHROUGH: _lookthrough}
+            per_owner = r.method is Method.PER_OWNER
+            lower = _collect(graph.n, *step[r.method](edges, seed_df, "w_lo", r), mask, per_owner)
+            upper = _collect(graph.n, *step[r.method](edges, hi_df, "w_hi", r), mask | maybe, per_owner)
+        finally:
+            if spark is None:
+                active.stop()
+        return lower, upper
+
+    return resolve(graph, rule, seeds, as_of, fixpoints=on_spark)
 
 
 def resolve_spark(
