@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz.distance import OSA, Levenshtein
 
 from ownergate.matching.tokens import STOPWORDS, phonetic
+from ownergate.matching.transliterate import HANGUL_FINALS, is_hangul_syllable, jamo
 
 if TYPE_CHECKING:
     from ownergate.matching.names import NameForm
@@ -268,10 +269,6 @@ _MR_VOWELS = (
     "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo",
     "u", "wo", "we", "wi", "yu", "u", "ui", "i",
 )  # fmt: skip
-_MR_FINALS = (
-    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
-    "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
-)  # fmt: skip
 #: Surnames as North Korean lists spell them.
 _MR_SURNAMES = {"리": "ri", "이": "ri", "김": "kim", "박": "pak", "최": "choe", "정": "jong", "조": "jo", "로": "ro",
                 "노": "no", "류": "ryu", "유": "yu", "장": "jang", "전": "jon", "한": "han", "강": "kang", "윤": "yun",
@@ -279,10 +276,8 @@ _MR_SURNAMES = {"리": "ri", "이": "ri", "김": "kim", "박": "pak", "최": "ch
 
 
 def _mr_syllable(ch: str) -> str:
-    code = ord(ch) - 0xAC00
-    initial, rest = divmod(code, 21 * 28)
-    vowel, final = divmod(rest, 28)
-    return _MR_INITIALS[initial] + _MR_VOWELS[vowel] + _MR_FINALS[final]
+    initial, vowel, final = jamo(ch)
+    return _MR_INITIALS[initial] + _MR_VOWELS[vowel] + HANGUL_FINALS[final]
 
 
 @lru_cache(maxsize=4096)
@@ -291,7 +286,7 @@ def mccune_reischauer(text: str) -> str:
     out: list[str] = []
     for n, word in enumerate(text.split()):
         for i, ch in enumerate(word):
-            if not 0xAC00 <= ord(ch) <= 0xD7A3:
+            if not is_hangul_syllable(ch):
                 out.append(ch)
             elif n == 0 and i == 0 and ch in _MR_SURNAMES:
                 out.append(_MR_SURNAMES[ch])

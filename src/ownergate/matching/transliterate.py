@@ -20,7 +20,8 @@ _VOWELS = (
     "a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo",
     "u", "wo", "we", "wi", "yu", "eu", "ui", "i",
 )  # fmt: skip
-_FINALS = (
+#: Syllable-final consonants: alike in Revised Romanization and in McCune-Reischauer as lists print it.
+HANGUL_FINALS = (
     "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l",
     "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
 )  # fmt: skip
@@ -46,8 +47,12 @@ def has_kana(text: str) -> bool:
     return any("\u3040" <= ch <= "\u30ff" for ch in text)
 
 
+def is_hangul_syllable(ch: str) -> bool:
+    return _HANGUL_BASE <= ord(ch) <= _HANGUL_LAST
+
+
 def has_hangul(text: str) -> bool:
-    return any(_HANGUL_BASE <= ord(ch) <= _HANGUL_LAST for ch in text)
+    return any(is_hangul_syllable(ch) for ch in text)
 
 
 @lru_cache(maxsize=4096)
@@ -81,11 +86,16 @@ def japanese(text: str) -> str:
     return ascii_fold(" ".join(str(p["hepburn"]) for p in parts))
 
 
-def _syllable(ch: str) -> str:
-    code = ord(ch) - _HANGUL_BASE
-    initial, rest = divmod(code, 21 * 28)
+def jamo(ch: str) -> tuple[int, int, int]:
+    """A Hangul syllable's initial, vowel and final, as indices into a romanisation's tables."""
+    initial, rest = divmod(ord(ch) - _HANGUL_BASE, 21 * 28)
     vowel, final = divmod(rest, 28)
-    return _INITIALS[initial] + _VOWELS[vowel] + _FINALS[final]
+    return initial, vowel, final
+
+
+def _syllable(ch: str) -> str:
+    initial, vowel, final = jamo(ch)
+    return _INITIALS[initial] + _VOWELS[vowel] + HANGUL_FINALS[final]
 
 
 def hangul(text: str, *, customary_surname: bool = True) -> str:
@@ -99,7 +109,7 @@ def hangul(text: str, *, customary_surname: bool = True) -> str:
     for n, word in enumerate(words):
         syllables = []
         for i, ch in enumerate(word):
-            if _HANGUL_BASE <= ord(ch) <= _HANGUL_LAST:
+            if is_hangul_syllable(ch):
                 if n == 0 and i == 0 and customary_surname and ch in _KOREAN_SURNAMES:
                     syllables.append(_KOREAN_SURNAMES[ch])
                 else:
