@@ -28,6 +28,17 @@ class EffectiveDecision:
     override_id: int | None  # set when an approved override is what applies
     override_expires_at: str | None
 
+    def as_json(self) -> dict[str, Any]:
+        """The verdict in force as the admin and onboarding APIs show it."""
+        return {
+            "decision": self.decision,
+            "reasons": self.reasons,
+            "policy": self.policy,
+            "policy_version": self.policy_version,
+            "decided_at": self.decided_at,
+            "override_id": self.override_id,
+        }
+
 
 _MACHINE = (
     "SELECT d.customer_id, d.decision, d.reasons, d.policy, d.policy_version, d.decided_at "

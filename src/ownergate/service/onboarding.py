@@ -259,16 +259,7 @@ def view(store: Store, customer_id: str) -> dict[str, Any]:
             (customer_id,),
         )
     assert stamps is not None
-    verdict = None
-    if found is not None:
-        verdict = {
-            "decision": found.decision,
-            "reasons": found.reasons,
-            "policy": found.policy,
-            "policy_version": found.policy_version,
-            "decided_at": found.decided_at,
-            "override_id": found.override_id,
-        }
+    verdict = None if found is None else found.as_json()
     return {
         **customer_json(customer),
         "created_at": stamps[0],

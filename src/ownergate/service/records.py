@@ -42,19 +42,7 @@ def customer(store: Store, customer_id: str) -> dict[str, Any]:
             raise NotFoundError(f"customer {customer_id!r} does not exist")
         found = effective_decision(tx, customer_id, datetime.now(UTC))
     result = dict(zip(_CUSTOMER_FIELDS, row, strict=True))
-    result["verdict"] = (
-        None
-        if found is None
-        else {
-            "decision": found.decision,
-            "reasons": found.reasons,
-            "policy": found.policy,
-            "policy_version": found.policy_version,
-            "decided_at": found.decided_at,
-            "override_id": found.override_id,
-            "override_expires_at": found.override_expires_at,
-        }
-    )
+    result["verdict"] = None if found is None else {**found.as_json(), "override_expires_at": found.override_expires_at}
     return result
 
 
